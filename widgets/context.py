@@ -1,0 +1,134 @@
+"""Which participant and question a notebook opens on, and the links between the notebooks.
+
+Sources, first that gives a usable value wins:
+
+1. the notebook's own parameters (papermill's ``-p question_id ... -p participant ...``);
+2. the page's URL query, ``?question=...&participant=...``: Voila hands the query to the kernel
+   as the CGI variable ``QUERY_STRING``, and the start page puts both into every link it draws,
+   so each browser in a study group carries its own participant;
+3. the last context saved in the store (how JupyterLab, which has no query, carries it);
+4. defaults: participant ``guest`` and the first question of the bank.
+
+An unusable value (an unknown question id, an empty name) is skipped with a message, never an error.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from urllib.parse import parse_qs, urlencode
+
+from .framework import Step, load_framework
+from .questions import Question, QuestionBank, load_bank
+from .store import AnswerStore, clean_participant
+
+DEFAULT_PARTICIPANT = "guest"
+START_PAGE = "00-start-here.ipynb"
+
+
+@dataclass
+class Context:
+    """The participant and question a page works on, and what was skipped on the way."""
+
+    participant: str
+    question: Question
+    messages: list[str] = field(default_factory=list)
+
+
+def query_params(environ=None) -> dict[str, str]:
+    """The page's URL query under Voila (last value of each name); empty elsewhere.
+
+    Examples
+    --------
+    >>> query_params({"QUERY_STRING": "question=uber-shared-rides&participant=Ada+L"})
+    {'question': 'uber-shared-rides', 'participant': 'Ada L'}
+    """
+    env = os.environ if environ is None else environ
+    return {k: v[-1] for k, v in parse_qs(env.get("QUERY_STRING", "")).items()}
+
+
+def under_voila(environ=None) -> bool:
+    """True inside a kernel that Voila started (it sets ``SERVER_SOFTWARE=voila/<version>``)."""
+    env = os.environ if environ is None else environ
+    return env.get("SERVER_SOFTWARE", "").lower().startswith("voila")
+
+
+def resolve_context(store: AnswerStore, question_id: str | None = None, participant: str | None = None,
+                    environ=None, bank: QuestionBank | None = None, remember: bool = True) -> Context:
+    """Work out the current participant and question and remember them in the store.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> store = AnswerStore(tempfile.mkdtemp())
+    >>> ctx = resolve_context(store, question_id="nope", participant="Ada", environ={})
+    >>> ctx.participant, ctx.question == next(iter(load_bank()))
+    ('Ada', True)
+    >>> ctx.messages
+    ["No question has the id 'nope'; showing the previous one instead."]
+    >>> resolve_context(store, environ={}).participant   # remembered for the next notebook
+    'Ada'
+    """
+    bank = bank or load_bank()
+    query = query_params(environ)
+    saved = store.get_context()
+    messages: list[str] = []
+
+    chosen_question = None
+    for source in (question_id, query.get("question"), saved.get("question_id")):
+        if not source:
+            continue
+        if source in bank:
+            chosen_question = bank.get(source)
+            break
+        messages.append(f"No question has the id {source!r}; showing the previous one instead.")
+    if chosen_question is None:
+        chosen_question = next(iter(bank))
+
+    chosen_participant = None
+    for source in (participant, query.get("participant"), saved.get("participant")):
+        if source is None or source == "":
+            continue
+        try:
+            chosen_participant = clean_participant(source)
+            break
+        except ValueError as exc:
+            messages.append(str(exc))
+    chosen_participant = chosen_participant or DEFAULT_PARTICIPANT
+
+    if remember:
+        store.set_context(participant=chosen_participant, question_id=chosen_question.id)
+    return Context(chosen_participant, chosen_question, messages)
+
+
+def notebook_name(step: Step | int) -> str:
+    """File name of a step's notebook, e.g. ``01-define-the-problem.ipynb``.
+
+    Examples
+    --------
+    >>> notebook_name(6)
+    '06-wrap-up.ipynb'
+    """
+    if isinstance(step, int):
+        step = load_framework().step(step)
+    return f"{step.number:02d}-{step.id}.ipynb"
+
+
+def page_link(target: str, ctx: Context, environ=None) -> str:
+    """A relative link to another notebook of the workbook that keeps the context.
+
+    Under Voila the context rides in the query (each browser keeps its own participant); in
+    JupyterLab the plain file name is used, which Lab opens as a notebook, and the context comes
+    from the store.
+
+    Examples
+    --------
+    >>> ctx = Context("Ada L", load_bank().get("uber-shared-rides"))
+    >>> page_link("01-define-the-problem.ipynb", ctx, environ={"SERVER_SOFTWARE": "voila/0.5"})
+    '01-define-the-problem.ipynb?question=uber-shared-rides&participant=Ada+L'
+    >>> page_link("01-define-the-problem.ipynb", ctx, environ={})
+    '01-define-the-problem.ipynb'
+    """
+    if under_voila(environ):
+        return f"{target}?{urlencode({'question': ctx.question.id, 'participant': ctx.participant})}"
+    return target
