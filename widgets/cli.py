@@ -1,0 +1,142 @@
+"""``mlsd-workbook``: serve the workbook as Voila apps, open it in JupyterLab, export answers.
+
+    mlsd-workbook [serve] [--port 8866] [--host 127.0.0.1]   the apps, start page first
+    mlsd-workbook lab [--port 8888]                           the same notebooks in JupyterLab
+    mlsd-workbook export --participant NAME --question ID [--out DIR]
+"""
+
+from __future__ import annotations
+
+import argparse
+import errno
+import signal
+import socket
+import subprocess
+import sys
+from pathlib import Path
+
+from .context import START_PAGE
+
+DEFAULT_PORT = 8866
+STOP_GRACE_SECONDS = 20
+
+
+def notebooks_dir() -> Path:
+    """The folder of the workbook's notebooks: the repository's, or the copy in a wheel."""
+    package = Path(__file__).resolve().parent
+    for candidate in (package / "_notebooks", package.parent / "notebooks"):
+        if (candidate / START_PAGE).is_file():
+            return candidate
+    raise SystemExit("mlsd-workbook: the notebooks folder was not found; reinstall the workbook.")
+
+
+def check_port(host: str, port: int) -> str | None:
+    """Return a message if ``host:port`` cannot be listened on, else ``None``."""
+    if not 1 <= port <= 65535:
+        return f"--port must be between 1 and 65535, got {port}."
+    with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as sock:
+        try:
+            sock.bind((host, port))
+        except OSError as exc:
+            if exc.errno == errno.EADDRINUSE:
+                return f"Port {port} on {host} is already in use; choose another with --port."
+            return f"Cannot listen on {host}:{port} ({exc.strerror or exc})."
+    return None
+
+
+def _run_server(command: list[str], cwd: Path) -> int:
+    """Run a server in the foreground; Ctrl-C stops it (and so its kernels) cleanly."""
+    child = subprocess.Popen(command, cwd=cwd)
+    try:
+        return child.wait()
+    except KeyboardInterrupt:
+        child.send_signal(signal.SIGTERM)
+        try:
+            child.wait(STOP_GRACE_SECONDS)
+        except subprocess.TimeoutExpired:
+            child.kill()
+            child.wait()
+        print("mlsd-workbook: stopped.")
+        return 0
+
+
+def serve(args) -> int:
+    problem = check_port(args.host, args.port)
+    if problem:
+        print(f"mlsd-workbook: {problem}", file=sys.stderr)
+        return 2
+    folder = notebooks_dir()
+    shown_host = args.host if args.host not in ("0.0.0.0", "::") else socket.gethostname()
+    url = f"http://{shown_host}:{args.port}/voila/render/{START_PAGE}"
+    print(f"MLSD Workbook: open {url}")
+    if args.host not in ("127.0.0.1", "localhost", "::1"):
+        print("Share that address with your study group. Anyone who can reach this machine on that "
+              "port can use the apps and write answers: serve only on a network you trust.")
+    print("Press Ctrl-C to stop.")
+    command = [sys.executable, "-m", "voila", "--no-browser", f"--Voila.ip={args.host}", f"--port={args.port}",
+               "--Voila.port_retries=0", str(folder)]
+    return _run_server(command, folder)
+
+
+def lab(args) -> int:
+    problem = check_port("127.0.0.1", args.port)
+    if problem:
+        print(f"mlsd-workbook: {problem}", file=sys.stderr)
+        return 2
+    folder = notebooks_dir()
+    command = [sys.executable, "-m", "jupyterlab", "--ServerApp.ip=127.0.0.1", f"--port={args.port}",
+               "--ServerApp.port_retries=0", f"--ServerApp.root_dir={folder}"]
+    return _run_server(command, folder)
+
+
+def export(args) -> int:
+    from .export import write_export
+    from .questions import UnknownQuestionError, load_bank
+    from .store import AnswerStore, StoreError
+
+    try:
+        load_bank().get(args.question)
+        store = AnswerStore(args.home)
+        if not store.attempts(args.participant, args.question):
+            known = ", ".join(sorted({p for p, q, _ in store.sessions() if q == args.question})) or "nobody yet"
+            print(f"mlsd-workbook: {args.participant!r} has no answers to {args.question!r} "
+                  f"(answered by: {known}).", file=sys.stderr)
+            return 2
+        paths = write_export(store, args.participant, args.question, args.out)
+    except (UnknownQuestionError, StoreError) as exc:
+        print(f"mlsd-workbook: {exc}", file=sys.stderr)
+        return 2
+    for path in paths:
+        print(path)
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="mlsd-workbook", description=__doc__.split("\n\n")[0])
+    sub = parser.add_subparsers(dest="command")
+    p_serve = sub.add_parser("serve", help="serve the notebooks as Voila apps (the default)")
+    for p in (parser, p_serve):
+        p.add_argument("--port", type=int, default=DEFAULT_PORT, help=f"port to listen on (default {DEFAULT_PORT})")
+        p.add_argument("--host", default="127.0.0.1",
+                       help="address to listen on; 0.0.0.0 serves a study group on your network")
+    p_lab = sub.add_parser("lab", help="open the notebooks in JupyterLab")
+    p_lab.add_argument("--port", type=int, default=8888)
+    p_export = sub.add_parser("export", help="write a practice session as Markdown and JSON")
+    p_export.add_argument("--participant", required=True, help="the display name used in the workbook")
+    p_export.add_argument("--question", required=True, help="the question id, e.g. spotify-discover-weekly")
+    p_export.add_argument("--out", default=".", help="folder to write the files to (default: here)")
+    p_export.add_argument("--home", default=None, help="the store's folder (default: $MLSD_WORKBOOK_HOME)")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    if args.command == "lab":
+        return lab(args)
+    if args.command == "export":
+        return export(args)
+    return serve(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
