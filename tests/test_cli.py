@@ -1,0 +1,39 @@
+import socket
+
+from widgets.cli import check_port, main, notebooks_dir
+from widgets.store import AnswerStore
+
+
+def test_notebooks_folder_is_found():
+    assert (notebooks_dir() / "00-start-here.ipynb").is_file()
+
+
+def test_a_busy_port_is_a_clear_error(capsys):
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        sock.listen()
+        port = sock.getsockname()[1]
+        assert "already in use" in check_port("127.0.0.1", port)
+        assert main(["--port", str(port)]) == 2
+    assert f"Port {port} on 127.0.0.1 is already in use" in capsys.readouterr().err
+    assert "between 1 and 65535" in check_port("127.0.0.1", 70000)
+
+
+def test_export_writes_markdown_and_json(tmp_path, capsys):
+    AnswerStore().save_answer("Ada", "uber-shared-rides", 1, "Pool riders by route.")
+    assert main(["export", "--participant", "Ada", "--question", "uber-shared-rides", "--out", str(tmp_path)]) == 0
+    printed = capsys.readouterr().out.split()
+    assert [p.rsplit(".", 1)[1] for p in printed] == ["md", "json"]
+    assert "Pool riders by route." in (tmp_path / "uber-shared-rides-ada.md").read_text()
+
+
+def test_export_mistakes_are_short_messages(tmp_path, capsys):
+    assert main(["export", "--participant", "Ada", "--question", "nope", "--out", str(tmp_path)]) == 2
+    assert "No question has the id 'nope'" in capsys.readouterr().err
+    AnswerStore().save_answer("Grace", "uber-shared-rides", 1, "x")
+    assert main(["export", "--participant", "Ada", "--question", "uber-shared-rides", "--out", str(tmp_path)]) == 2
+    assert "answered by: Grace" in capsys.readouterr().err
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    assert main(["export", "--participant", "Grace", "--question", "uber-shared-rides", "--out", str(blocker / "d")]) == 2
+    assert "Cannot write the export" in capsys.readouterr().err

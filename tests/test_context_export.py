@@ -1,0 +1,55 @@
+import json
+
+from widgets.context import DEFAULT_PARTICIPANT, notebook_name, page_link, resolve_context
+from widgets.export import session_record, to_json, to_markdown, write_export
+from widgets.questions import load_bank
+from widgets.store import AnswerStore
+
+Q = "uber-shared-rides"
+VOILA = {"SERVER_SOFTWARE": "voila/0.5.13"}
+
+
+def test_parameters_win_over_the_url_and_the_store():
+    store = AnswerStore()
+    store.set_context(participant="stored", question_id="spotify-discover-weekly")
+    env = {"QUERY_STRING": "question=x-trending-topics&participant=from+url"}
+    ctx = resolve_context(store, question_id=Q, participant="param", environ=env)
+    assert (ctx.participant, ctx.question.id) == ("param", Q)
+    ctx = resolve_context(store, environ=env)
+    assert (ctx.participant, ctx.question.id) == ("from url", "x-trending-topics")
+    ctx = resolve_context(store, environ={})
+    assert (ctx.participant, ctx.question.id) == ("from url", "x-trending-topics")  # remembered
+
+
+def test_defaults_and_bad_values_become_messages():
+    store = AnswerStore()
+    ctx = resolve_context(store, environ={"QUERY_STRING": "question=nope&participant=%20"})
+    assert ctx.participant == DEFAULT_PARTICIPANT
+    assert ctx.question == next(iter(load_bank()))
+    assert any("nope" in m for m in ctx.messages)
+
+
+def test_links_carry_the_context_under_voila_only():
+    ctx = resolve_context(AnswerStore(), question_id=Q, participant="Ada L", environ={})
+    assert page_link(notebook_name(2), ctx, VOILA) == "02-data-pipeline.ipynb?question=uber-shared-rides&participant=Ada+L"
+    assert page_link(notebook_name(2), ctx, {}) == "02-data-pipeline.ipynb"
+
+
+def test_export_holds_every_step_with_text_time_and_scores(clock, tmp_path):
+    store = AnswerStore(now=clock)
+    store.save_answer("ada", Q, 1, "Match riders whose routes overlap.")
+    store.update_clock("ada", Q, 1, 480, "start")
+    clock.advance(500)
+    store.update_clock("ada", Q, 1, 480, "pause")
+    store.set_score("ada", Q, 1, "clarifying-questions", 2)
+    record = session_record(store, "ada", Q)
+    first = record["steps"][0]
+    assert first["answer"] == "Match riders whose routes overlap."
+    assert first["elapsed_seconds"] == 500 and first["overtime_seconds"] == 20
+    assert first["self_score"] == 2 and len(record["steps"]) == 6
+    assert json.loads(to_json(record)) == record
+    md = to_markdown(record)
+    assert "## Step 1: Define the problem" in md and "Match riders whose routes overlap." in md
+    assert "08:20 of 08:00, +00:20 over" in md
+    paths = write_export(store, "ada", Q, tmp_path / "out")
+    assert [p.suffix for p in paths] == [".md", ".json"] and all(p.read_text() for p in paths)

@@ -1,0 +1,33 @@
+"""The data loader works from this (editable) install and from a built wheel."""
+
+import subprocess
+import sys
+import zipfile
+
+from widgets.data import data_dir
+
+
+def test_editable_install_reads_the_repository_data_folder():
+    assert data_dir().name == "data" and (data_dir() / "framework.json").is_file()
+
+
+def test_a_built_wheel_carries_data_and_notebooks_and_loads_them(tmp_path):
+    import pathlib
+
+    root = pathlib.Path(__file__).resolve().parents[1]
+    subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q",
+                    "-w", str(tmp_path / "dist"), str(root)], check=True)
+    wheel = next((tmp_path / "dist").glob("mlsd_workbook-*.whl"))
+    names = zipfile.ZipFile(wheel).namelist()
+    assert "widgets/_data/questions.csv" in names and "widgets/_notebooks/00-start-here.ipynb" in names
+    site = tmp_path / "site"
+    zipfile.ZipFile(wheel).extractall(site)
+    code = ("import widgets.data, widgets.questions, widgets.framework, widgets.cli;"
+            "print(widgets.data.data_dir());"
+            "print(len(widgets.questions.load_bank()), len(widgets.framework.load_framework().steps));"
+            "print(widgets.cli.notebooks_dir())")
+    out = subprocess.run([sys.executable, "-I", "-c", f"import sys; sys.path.insert(0, {str(site)!r}); {code}"],
+                         capture_output=True, text=True, check=True, cwd=tmp_path).stdout.split("\n")
+    assert out[0] == str(site / "widgets" / "_data")
+    assert out[1] == "51 6"
+    assert out[2] == str(site / "widgets" / "_notebooks")

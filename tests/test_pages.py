@@ -1,0 +1,101 @@
+"""The start page and step pages built in Python, controls set as a person would."""
+
+import html
+
+from widgets.problem_types import ProblemTypeGuide
+from widgets.start_page import StartPage
+from widgets.step_page import StepPage
+from widgets.store import AnswerStore
+
+
+def test_start_page_filters_picks_and_remembers():
+    page = StartPage(participant="Ada")
+    everything = page.table.value.count("<tr>")
+    page.type_filter.value = "ranking"
+    ranking = page.filtered()
+    assert ranking and all(q.problem_type == "ranking" for q in ranking)
+    assert f"{len(ranking)} of 51 questions" in page.table.value
+    assert page.table.value.count("<tr>") < everything
+    assert all(qid in {q.id for q in ranking} for _, qid in page.picker.options[1:])
+
+    target = list(ranking)[-1]
+    page.picker.value = target.id
+    assert target.title in page.card.value
+    assert AnswerStore().get_context() == {"participant": "Ada", "question_id": target.id}
+
+    page.name.value = "Grace Hopper"
+    assert AnswerStore().get_context()["participant"] == "Grace Hopper"
+    assert "Grace Hopper" in page.card.value
+
+
+def test_start_page_plan_lists_six_steps_with_budgets_and_links():
+    page = StartPage(question_id="uber-shared-rides", participant="Ada")
+    plan = page.plan_html()
+    assert plan.count("mlsd-step-link") == 6
+    for name, minutes in [("01-define-the-problem.ipynb", 8), ("06-wrap-up.ipynb", 5)]:
+        assert f"href='{name}'" in plan
+    assert "<td>5 min</td>" in plan and "45 min" in plan
+    assert "not started" in plan
+
+
+def test_start_page_random_draw_respects_filters_and_empty_filters_say_so():
+    page = StartPage(participant="Ada")
+    page.type_filter.value = "generation"
+    page.draw(seed=1)
+    assert page.context.question.problem_type == "generation"
+    page.search.value = "zzzz no such words"
+    assert "No question matches" in page.table.value
+    before = page.context.question
+    page.draw()
+    assert "No question matches" in page.message.value and page.context.question == before
+
+
+def test_start_page_rejects_an_empty_name_and_keeps_the_old_one():
+    page = StartPage(participant="Ada")
+    page.name.value = "   "
+    assert "display name" in page.message.value
+    assert page.context.participant == "Ada"
+    assert AnswerStore().get_context()["participant"] == "Ada"
+
+
+def test_step_page_carries_the_context_from_the_start_page():
+    start = StartPage(participant="Ada")
+    start.picker.value = "stripe-fraud-detection"
+    page = StepPage(3)
+    assert page.context.participant == "Ada" and page.context.question.id == "stripe-fraud-detection"
+    assert page.answer.step.number == 3
+    assert "Detect fraudulent payments" in page.children[0].value
+
+
+def test_step_page_with_an_unknown_question_says_so_and_goes_on():
+    page = StepPage(2, question_id="no-such-question", participant="Ada")
+    assert "No question has the id 'no-such-question'" in html.unescape(page.children[0].value)
+    assert page.answer is not None
+
+
+def test_step_page_with_an_unwritable_home_shows_a_message_not_a_traceback(tmp_path):
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    page = StepPage(1, home=blocker / "sub")
+    assert page.answer is None and "Cannot save answers" in page.children[0].value
+    assert "could not be opened" in page.export_panel().value
+    start = StartPage(home=blocker / "sub")
+    assert "Cannot save answers" in start.children[0].value
+
+
+def test_wrap_up_summary_and_export(workbook_home):
+    page = StepPage(6, question_id="uber-shared-rides", participant="Ada", answer="Summary: pool riders.")
+    summary = page.session_summary()
+    assert "mlsd-summary" in summary.children[0].children[0].value
+    panel = page.export_panel()
+    paths = panel.export()
+    assert {p.suffix for p in paths} == {".md", ".json"} and all(p.parent == workbook_home / "exports" for p in paths)
+    assert "data:text/markdown" in panel.result.value and "Summary: pool riders." in paths[0].read_text()
+
+
+def test_problem_type_guide_switches():
+    guide = ProblemTypeGuide("classification")
+    assert "Classification" in guide.details.value
+    guide.selector.value = "ranking"
+    assert "Ranking" in guide.details.value
+    assert ProblemTypeGuide("not-a-type").selector.value == "recommendation"
