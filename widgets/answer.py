@@ -84,11 +84,11 @@ class StepAnswer(W.VBox):
         prompts = W.HTML(
             "<div class='mlsd-prompts'><b>Ask yourself</b><ul>"
             + "".join(f"<li>{html.escape(p)}</li>" for p in step.prompts) + "</ul></div>",
-            layout=W.Layout(width="38%", min_width="16em"),
+            layout=W.Layout(flex="2 1 16em", margin="0 0 0 12px"),
         )
         clock_row = W.HBox([self.clock_display, self.start_button, self.pause_button, self.reset_button,
                             self.status], layout=W.Layout(align_items="center", flex_flow="row wrap"))
-        body = W.HBox([W.VBox([self.text, self.saved_mark], layout=W.Layout(width="62%")), prompts],
+        body = W.HBox([W.VBox([self.text, self.saved_mark], layout=W.Layout(flex="3 1 24em")), prompts],
                       layout=W.Layout(width="100%", flex_flow="row wrap"))
         self.children = [clock_row, self.progress, body, self.message, self.score_button, self.rubric_box]
         self.add_class("mlsd-step-answer")
@@ -105,6 +105,8 @@ class StepAnswer(W.VBox):
 
     # -- the clock ---------------------------------------------------------------------------
     def _clock_action(self, action: str) -> None:
+        if self._dirty_since is not None:  # a press on the clock is a natural moment to save
+            self.save()
         self._reset_armed = False
         self.reset_button.description = "Reset"
         try:

@@ -57,7 +57,7 @@ def session_record(store: AnswerStore, participant: str, question_id: str) -> di
                 {"id": item.id, "label": item.label, "score": scores.get(item.id)}
                 for item in step.rubric
             ],
-            "self_score": sum(v for v in scores.values()),
+            "self_score": sum(scores.get(item.id, 0) for item in step.rubric),
             "self_score_max": SCORE_RANGE[1] * len(step.rubric),
         })
     return {

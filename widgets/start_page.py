@@ -14,7 +14,23 @@ from .questions import load_bank
 from .store import StoreError, clean_participant
 
 ANY = "any"
-TABLE_COLUMNS = ("title", "problem_type", "domain", "company")
+_TABLE_STYLE = (
+    "<style>.mlsd-bank{border-collapse:collapse;width:100%;font-size:0.92em}"
+    ".mlsd-bank th,.mlsd-bank td{text-align:left;padding:3px 10px 3px 0;vertical-align:top}"
+    ".mlsd-bank thead th{border-bottom:2px solid #d1d5db;position:sticky;top:0;background:var(--jp-layout-color0,#fff)}"
+    ".mlsd-bank tbody tr:nth-child(even){background:rgba(127,127,127,0.08)}"
+    ".mlsd-bank code{color:#6b7280;font-size:0.85em}</style>"
+)
+
+
+def bank_table_html(bank) -> str:
+    """The questions as a compact HTML table: title (with its id), type, domain, company."""
+    rows = "".join(
+        f"<tr><td>{html.escape(q.title)}<br><code>{html.escape(q.id)}</code></td><td>{q.problem_type}</td>"
+        f"<td>{html.escape(q.domain)}</td><td>{html.escape(q.company)}</td></tr>"
+        for q in bank)
+    return (_TABLE_STYLE + "<table class='mlsd-bank'><thead><tr><th>Question</th><th>Type</th><th>Domain</th>"
+            "<th>Company</th></tr></thead><tbody>" + rows + "</tbody></table>")
 
 
 class StartPage(W.VBox):
@@ -80,10 +96,9 @@ class StartPage(W.VBox):
 
     def _refilter(self) -> None:
         subset = self.filtered()
-        frame = subset.to_frame()[list(TABLE_COLUMNS)]
         if len(subset):
             self.table.value = (f"<div class='mlsd-bank-count'>{len(subset)} of {len(self.bank)} questions</div>"
-                                + frame.to_html(classes="mlsd-bank", border=0, escape=True))
+                                + bank_table_html(subset))
         else:
             self.table.value = message_html("No question matches these filters; loosen one of them.", "info")
         options = [(q.title, q.id) for q in subset]
