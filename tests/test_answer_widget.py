@@ -138,3 +138,31 @@ def test_a_failing_store_shows_a_message_and_keeps_the_text(make, clock, monkeyp
     clock.advance(1)
     w.tick()
     assert w.message.value == "" and w.store.attempt("ada", Q, 1).text == "precious words"
+
+
+def test_a_fresh_step_shows_pause_disabled_and_nothing_saved(make):
+    w = make()
+    assert w.pause_button.description == "Pause" and w.pause_button.disabled
+    assert "nothing saved yet" in w.saved_mark.value and "0 words" in w.saved_mark.value
+
+
+def test_a_reopened_step_shows_when_its_answer_was_saved(make, clock):
+    store = AnswerStore(now=clock)
+    store.save_answer("ada", Q, 1, "three short words")
+    w = make(store=store)
+    assert "saved " in w.saved_mark.value and "3 words" in w.saved_mark.value
+
+
+def test_a_pause_made_elsewhere_reaches_this_view_within_two_seconds(make, clock):
+    store = AnswerStore(now=clock)
+    one = make(step=1, store=store)
+    one.start_button.click()
+    clock.advance(10)
+    make(step=2, store=store).start_button.click()  # the participant moved on to step 2
+    clock.advance(2)
+    one.tick()
+    assert not one.clock.running and one.pause_button.description == "Resume"
+    shown = one.clock_display.value
+    clock.advance(30)
+    one.tick()
+    assert one.clock_display.value == shown  # nothing changes any more: the tab goes quiet

@@ -86,7 +86,7 @@ def test_step_page_with_an_unwritable_home_shows_a_message_not_a_traceback(tmp_p
 def test_wrap_up_summary_and_export(workbook_home):
     page = StepPage(6, question_id="uber-shared-rides", participant="Ada", answer="Summary: pool riders.")
     summary = page.session_summary()
-    assert "mlsd-summary" in summary.children[0].children[0].value
+    assert "mlsd-summary" in summary.children[0].value
     panel = page.export_panel()
     paths = panel.export()
     assert {p.suffix for p in paths} == {".md", ".json"} and all(p.parent == workbook_home / "exports" for p in paths)
@@ -99,3 +99,15 @@ def test_problem_type_guide_switches():
     guide.selector.value = "ranking"
     assert "Ranking" in guide.details.value
     assert ProblemTypeGuide("not-a-type").selector.value == "recommendation"
+
+
+def test_links_are_plain_html_under_voila_and_lab_outputs_elsewhere(monkeypatch):
+    import ipywidgets as W
+
+    page = StepPage(2, question_id="uber-shared-rides", participant="Ada")
+    assert isinstance(page.navigation, W.Output)
+    monkeypatch.setenv("SERVER_SOFTWARE", "voila/0.5.13")
+    nav = page.navigation
+    assert isinstance(nav, W.HTML)
+    assert "href='01-define-the-problem.ipynb?question=uber-shared-rides&amp;participant=Ada'" in nav.value
+    assert "target=" not in nav.value

@@ -153,3 +153,17 @@ def test_migrations_run_in_order_and_keep_data(workbook_home):
     upgraded.close()
     with pytest.raises(StoreError, match="newer version of the workbook"):
         AnswerStore(workbook_home)
+
+
+def test_starting_a_step_pauses_the_sessions_other_running_step(clock):
+    store = AnswerStore(now=clock)
+    store.update_clock("ada", Q, 1, 480, "start")
+    store.update_clock("grace", Q, 1, 480, "start")
+    clock.advance(100)
+    store.update_clock("ada", Q, 2, 480, "start")
+    clock.advance(50)
+    first = store.clock_state("ada", Q, 1, 480)
+    assert not first.running and first.elapsed(clock()) == 100
+    assert store.clock_state("ada", Q, 2, 480).elapsed(clock()) == 50
+    assert store.clock_state("grace", Q, 1, 480).running  # another participant's clock is untouched
+    assert store.clock_state("ada", Q, 3, 480) is None

@@ -23,6 +23,9 @@ from .framework import Step, coverage
 from .store import AnswerStore, StoreError
 
 TICK_SECONDS = 0.5
+#: How often a tick re-reads the clock from the store, so a pause or reset made in another tab, or
+#: by starting another step, shows here too (and a forgotten tab stops changing and goes quiet).
+CLOCK_SYNC_SECONDS = 2.0
 SAVE_IDLE_SECONDS = 0.75
 SAVE_MAX_LAG_SECONDS = 1.5  # plus at most one tick: under 2 s behind the typing
 SCORE_OPTIONS = [("0 missed", 0), ("1 partly", 1), ("2 covered", 2)]
@@ -54,6 +57,7 @@ class StepAnswer(W.VBox):
         self._dirty_since: float | None = None
         self._last_edit: float | None = None
         self._reset_armed = False
+        self._last_sync = now()
         self._save_failed = False
         self._rubric_opened_by_timeout = False
         self._task = None
@@ -82,7 +86,7 @@ class StepAnswer(W.VBox):
         self._build_rubric(attempt.scores)
 
         prompts = W.HTML(
-            "<div class='mlsd-prompts'><b>Ask yourself</b><ul>"
+            "<div class='mlsd-prompts' style='line-height:1.45'><b>Ask yourself</b><ul>"
             + "".join(f"<li>{html.escape(p)}</li>" for p in step.prompts) + "</ul></div>",
             layout=W.Layout(flex="2 1 16em", margin="0 0 0 12px"),
         )
@@ -100,6 +104,7 @@ class StepAnswer(W.VBox):
         self.text.observe(self._on_text, names="value")
 
         self._render(self._now())
+        self._render_saved_mark()
         if autotick:
             self._start_ticking()
 
@@ -145,8 +150,9 @@ class StepAnswer(W.VBox):
         status = clock.status
         self.start_button.disabled = status != "ready"
         self.pause_button.disabled = status == "ready"
-        self.pause_button.description = "Pause" if clock.running else "Resume"
-        self.pause_button.icon = "pause" if clock.running else "play"
+        resumable = status == "paused"
+        self.pause_button.description = "Resume" if resumable else "Pause"
+        self.pause_button.icon = "play" if resumable else "pause"
         self.reset_button.disabled = status == "ready"
         used = format_clock(clock.elapsed(now))
         self.status.value = (f"<span class='mlsd-clock-status'>{status} &middot; {used} used of "
@@ -158,6 +164,12 @@ class StepAnswer(W.VBox):
     def tick(self) -> None:
         """Advance the display to the current time and save the answer if a save is due."""
         now = self._now()
+        if now - self._last_sync >= CLOCK_SYNC_SECONDS:
+            self._last_sync = now
+            stored = self.store.clock_state(self.participant, self.question_id, self.step.number,
+                                            self.step.budget_seconds)
+            if stored is not None:
+                self.clock = stored
         self._render(now)
         if self._dirty_since is not None and (now - self._last_edit >= SAVE_IDLE_SECONDS
                                               or now - self._dirty_since >= SAVE_MAX_LAG_SECONDS):

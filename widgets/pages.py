@@ -14,7 +14,7 @@ import html
 import ipywidgets as W
 from IPython.display import HTML
 
-from .context import START_PAGE, Context, notebook_name, page_link
+from .context import START_PAGE, Context, notebook_name, page_link, under_voila
 from .export import export_filename, session_record, to_json, to_markdown, write_export
 from .framework import load_framework
 from .store import AnswerStore, StoreError
@@ -27,6 +27,12 @@ def open_store(home=None) -> tuple[AnswerStore | None, str | None]:
     except StoreError as exc:
         return None, str(exc)
     return store, store.notice
+
+
+#: Tables drawn in HTML widgets: left-aligned, compact (JupyterLab right-aligns table cells).
+TABLE_STYLE = ("<style>.mlsd-table{border-collapse:collapse}.mlsd-table th,.mlsd-table td{text-align:left;"
+               "padding:3px 14px 3px 0;vertical-align:top}.mlsd-table thead th{border-bottom:2px solid #d1d5db}"
+               "</style>")
 
 
 def message_html(text: str, kind: str = "error") -> str:
@@ -44,7 +50,7 @@ def question_card(ctx: Context) -> str:
         f"<div style='font-size:1.25em;font-weight:600' class='mlsd-question-title'>{html.escape(q.title)}</div>"
         f"<div style='color:#4b5563'>{html.escape(q.problem_type)} &middot; {html.escape(q.domain)}{company}"
         f" &middot; answering as <b class='mlsd-participant'>{html.escape(ctx.participant)}</b></div>"
-        f"<p style='margin:6px 0'>{html.escape(q.brief)}</p>"
+        f"<p style='margin:6px 0;line-height:1.45'>{html.escape(q.brief)}</p>"
         f"<div style='color:#4b5563'>Assumed scale: {q.daily_active_users:,} daily active users &middot; "
         f"{q.items:,} items &middot; {q.actions_per_user_per_day:g} actions per user per day</div>"
         "</div>"
@@ -67,14 +73,23 @@ def navigation_html(ctx: Context, current_step: int | None) -> str:
     return "<nav class='mlsd-nav' style='display:flex;gap:2em;margin:8px 0'>" + "".join(parts) + "</nav>"
 
 
-def show_html(output: W.Output, markup: str) -> None:
-    """Replace an Output widget's content with HTML, kernel-side.
+def link_area() -> W.Widget:
+    """A widget to hold links to other notebooks of the workbook.
 
-    HTML shown as an output (not an ``HTML`` widget) gets JupyterLab's link handling, so a
-    relative link to a notebook opens it in Lab; in Voila it is a plain link.
+    In JupyterLab it is an ``Output``: HTML shown as an output gets Lab's link handling, so a
+    relative link to a notebook opens it in Lab. Under Voila that same handling would open every
+    link in a new tab, so there it is a plain ``HTML`` widget and a link replaces the page.
     """
-    output.outputs = ()
-    output.append_display_data(HTML(markup))
+    return W.HTML() if under_voila() else W.Output()
+
+
+def show_links(area: W.Widget, markup: str) -> None:
+    """Replace the content of a :func:`link_area` (kernel-side, no ``with`` block needed)."""
+    if isinstance(area, W.HTML):
+        area.value = markup
+    else:
+        area.outputs = ()
+        area.append_display_data(HTML(markup))
 
 
 class ExportPanel(W.VBox):
@@ -126,7 +141,7 @@ def session_summary_html(store: AnswerStore, ctx: Context) -> str:
             f"<tr><td>{s['step']}. {html.escape(s['title'])}</td>"
             f"<td{style}>{format_clock(s['elapsed_seconds'])} / {format_clock(s['budget_seconds'])}</td>"
             f"<td>{len(s['answer'].split())}</td><td>{s['self_score']} / {s['self_score_max']}</td></tr>")
-    return ("<table class='mlsd-summary'><thead><tr><th>Step</th><th>Time used / budget</th><th>Words</th>"
+    return (TABLE_STYLE + "<table class='mlsd-summary mlsd-table'><thead><tr><th>Step</th><th>Time used / budget</th><th>Words</th>"
             "<th>Self-score</th></tr></thead><tbody>" + "".join(rows) + "</tbody><tfoot><tr><td>Total</td>"
             f"<td>{format_clock(record['total_elapsed_seconds'])} / {format_clock(record['total_budget_seconds'])}</td>"
             "<td></td><td></td></tr></tfoot></table>")

@@ -9,7 +9,7 @@ import ipywidgets as W
 from .clock import format_clock
 from .context import Context, notebook_name, page_link, resolve_context
 from .framework import PROBLEM_TYPES, load_framework
-from .pages import ExportPanel, message_html, open_store, question_card, show_html
+from .pages import TABLE_STYLE, ExportPanel, link_area, message_html, open_store, question_card, show_links
 from .questions import load_bank
 from .store import StoreError, clean_participant
 
@@ -62,7 +62,7 @@ class StartPage(W.VBox):
                                       tooltip="Pick a question at random among those the filters show")
         self.message = W.HTML("".join(message_html(n) for n in notes))
         self.card = W.HTML()
-        self.plan = W.Output()
+        self.plan = link_area()
         self.export_panel = ExportPanel(self.store, self.context)
 
         self._updating = False
@@ -158,7 +158,7 @@ class StartPage(W.VBox):
     def _render(self) -> None:
         self.card.value = question_card(self.context)
         self.export_panel.set_context(self.context)
-        show_html(self.plan, self.plan_html())
+        show_links(self.plan, self.plan_html())
 
     def plan_html(self) -> str:
         """The six steps with budgets, this participant's progress and a link to each step's app."""
@@ -177,7 +177,7 @@ class StartPage(W.VBox):
             rows.append(
                 f"<tr><td>{step.number}</td><td><a class='mlsd-step-link' href='{href}'>{html.escape(step.title)}</a>"
                 f"</td><td>{step.minutes} min</td><td>{progress}</td></tr>")
-        return ("<table class='mlsd-plan'><thead><tr><th>Step</th><th>Open the step</th><th>Budget</th>"
+        return (TABLE_STYLE + "<table class='mlsd-plan mlsd-table'><thead><tr><th>Step</th><th>Open the step</th><th>Budget</th>"
                 "<th>Your progress</th></tr></thead><tbody>" + "".join(rows) + "</tbody>"
                 f"<tfoot><tr><td></td><td>Total</td><td>{self.framework.total_minutes} min</td><td></td></tr>"
                 "</tfoot></table>")

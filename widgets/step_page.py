@@ -11,8 +11,8 @@ import ipywidgets as W
 from .answer import StepAnswer
 from .context import Context, resolve_context
 from .framework import load_framework
-from .pages import (ExportPanel, message_html, navigation_html, open_store, question_card, session_summary_html,
-                    show_html)
+from .pages import (ExportPanel, link_area, message_html, navigation_html, open_store, question_card,
+                    session_summary_html, show_links)
 from .store import StoreError
 
 
@@ -58,12 +58,12 @@ class StepPage(W.VBox):
         return self.context.question.problem_type if self.context else "recommendation"
 
     @property
-    def navigation(self) -> W.Output:
+    def navigation(self) -> W.Widget:
         """Links to the previous and next steps and to the start page."""
-        out = W.Output()
+        area = link_area()
         if self.context is not None:
-            show_html(out, navigation_html(self.context, self.step.number))
-        return out
+            show_links(area, navigation_html(self.context, self.step.number))
+        return area
 
     def export_panel(self) -> W.Widget:
         """The export of the whole practice session (used by the wrap-up step)."""
@@ -78,4 +78,4 @@ class StepPage(W.VBox):
         summary = W.HTML(session_summary_html(self.store, self.context))
         refresh = W.Button(description="Refresh", icon="refresh", tooltip="Read the latest times and scores")
         refresh.on_click(lambda _: setattr(summary, "value", session_summary_html(self.store, self.context)))
-        return W.VBox([W.HBox([summary, refresh]), self.export_panel()])
+        return W.VBox([summary, refresh, self.export_panel()])

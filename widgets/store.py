@@ -348,7 +348,10 @@ class AnswerStore:
     # -- clock -------------------------------------------------------------------------------
     def update_clock(self, participant: str, question_id: str, step: int, budget_seconds: float,
                      action: str) -> ClockState:
-        """Apply ``"start"``, ``"pause"`` or ``"reset"`` atomically and return the new clock."""
+        """Apply ``"start"``, ``"pause"`` or ``"reset"`` atomically and return the new clock.
+
+        Starting a step's clock pauses every other running step of the same participant and question.
+        """
         if action not in ("start", "pause", "reset"):
             raise ValueError(f"Unknown clock action {action!r}.")
         participant = clean_participant(participant)
@@ -362,7 +365,22 @@ class AnswerStore:
             conn.execute(
                 "UPDATE attempts SET clock_accumulated = ?, clock_running_since = ?, updated_at = ? WHERE id = ?",
                 (clock.accumulated, clock.running_since, now, attempt_id))
+            if action == "start":
+                # One interview, one clock: starting a step pauses the session's other running steps.
+                conn.execute(
+                    "UPDATE attempts SET clock_accumulated = clock_accumulated + MAX(0, ? - clock_running_since), "
+                    "clock_running_since = NULL, updated_at = ? WHERE participant = ? AND question_id = ? "
+                    "AND id != ? AND clock_running_since IS NOT NULL",
+                    (now, now, participant, question_id, attempt_id))
         return clock
+
+    def clock_state(self, participant: str, question_id: str, step: int, budget_seconds: float) -> ClockState | None:
+        """The stored clock of one attempt (cheap; the answer widget polls it), or ``None``."""
+        with self._lock:
+            row = self._conn.execute(
+                "SELECT clock_accumulated, clock_running_since FROM attempts "
+                "WHERE participant = ? AND question_id = ? AND step = ?", (participant, question_id, step)).fetchone()
+        return None if row is None else ClockState(budget_seconds, row[0], row[1])
 
     # -- scores ------------------------------------------------------------------------------
     def set_score(self, participant: str, question_id: str, step: int, item_id: str, score: int | None) -> None:
