@@ -206,6 +206,10 @@ class RankedLists:
             values = np.where(idcg > 0, self._at(self._dcg, k) / idcg, 0.0)
         return self._result(values)
 
+    def idcg(self, k: int) -> np.ndarray:
+        """Ideal DCG@k per query: the DCG of the query's judged relevance in the best order."""
+        return self._at(self._idcg, _check_k(k)).copy()
+
     def dcg(self, k: int) -> np.ndarray:
         """DCG@k per query (gain times ``1/log2(rank + 1)``, summed over the top ``k``)."""
         return self._at(self._dcg, _check_k(k)).copy()
