@@ -1,0 +1,93 @@
+"""Fairness: per-group rates at one shared threshold or at per-group thresholds, with the gaps and
+what each choice costs in overall accuracy."""
+
+from __future__ import annotations
+
+import ipywidgets as W
+import numpy as np
+
+from .controls import Coalesced, error_html, say_html
+from .evaluation import fairness_study
+from .plotting import new_figure, png
+
+RATES = ("selection_rate", "tpr", "fpr", "precision")
+GROUP_COLOURS = ("#2563eb", "#ea580c", "#16a34a", "#9333ea")
+
+
+class FairnessExplorer(W.VBox):
+    def __init__(self, threshold: float = 0.5):
+        super().__init__()
+        self.study = fairness_study()
+        names = self.study.group_names
+        self.mode = W.ToggleButtons(options=["one shared threshold", "per-group thresholds"],
+                                    value="one shared threshold", description="Policy")
+        self.shared = W.FloatSlider(value=threshold, min=0.01, max=0.99, step=0.01, description="Threshold")
+        self.per_group = {g: W.FloatSlider(value=threshold, min=0.01, max=0.99, step=0.01, description=f"Group {g}")
+                          for g in names}
+        self.equalise = W.Button(description=f"Equalise TPR to group {names[0]}", icon="balance-scale",
+                                 tooltip="Set every other group's threshold to reach the first group's TPR")
+        self.message = W.HTML()
+        self.numbers = W.HTML()
+        self.say = W.HTML()
+        self.chart = W.Image(format="png")
+        self._fig, (self._ax,) = new_figure(6.5, 3.0)
+        x = np.arange(len(RATES))
+        width = 0.8 / len(names)
+        self._bars = {g: self._ax.bar(x + (i - (len(names) - 1) / 2) * width, np.zeros(len(RATES)), width,
+                                      color=GROUP_COLOURS[i], label=f"group {g}") for i, g in enumerate(names)}
+        self._ax.set_xticks(x, ["selected", "TPR", "FPR", "precision"])
+        self._ax.set_ylim(0, 1)
+        self._ax.legend(fontsize=8)
+        redraw = Coalesced(self.update)
+        for control in (self.mode, self.shared, *self.per_group.values()):
+            control.observe(redraw, names="value")
+        self.equalise.on_click(self._equalise)
+        self.group_box = W.VBox([*self.per_group.values(), self.equalise])
+        self.children = [self.mode, self.shared, self.group_box, self.message,
+                         W.HBox([self.chart, self.numbers], layout=W.Layout(flex_flow="row wrap", align_items="center")),
+                         self.say]
+        self.add_class("mlsd-fairness-explorer")
+        self.update()
+
+    def thresholds(self) -> dict:
+        if self.mode.value == "one shared threshold":
+            return {g: self.shared.value for g in self.study.group_names}
+        return {g: s.value for g, s in self.per_group.items()}
+
+    def _equalise(self, _):
+        names = self.study.group_names
+        first = self.per_group[names[0]].value
+        target = self.study.evaluate({g: first for g in names})["rates"][0].tpr
+        with self.hold_trait_notifications():
+            for g in names[1:]:
+                self.per_group[g].value = float(np.clip(np.floor(self.study.threshold_for_tpr(g, target) * 100) / 100,
+                                                        0.01, 0.99))
+        self.update()
+
+    def update(self) -> None:
+        shared = self.mode.value == "one shared threshold"
+        self.shared.layout.display = None if shared else "none"
+        self.group_box.layout.display = "none" if shared else None
+        try:
+            thresholds = self.thresholds()
+            result = self.study.evaluate(thresholds)
+        except ValueError as exc:
+            self.message.value = error_html(str(exc))
+            return
+        self.message.value = ""
+        for r in result["rates"]:
+            for bar, rate in zip(self._bars[r.group], RATES):
+                value = getattr(r, rate)
+                bar.set_height(0 if np.isnan(value) else value)
+        self._ax.set_title("; ".join(f"{g}: t={t:.2f}" for g, t in thresholds.items()), fontsize=10)
+        self.chart.value = png(self._fig)
+        rows = "".join(f"<tr><td>group {r.group}</td><td>{r.n:,}</td><td>{r.selection_rate:.3f}</td><td>{r.tpr:.3f}</td>"
+                       f"<td>{r.fpr:.3f}</td><td>{r.precision:.3f}</td></tr>" for r in result["rates"])
+        g = result["gaps"]
+        self.numbers.value = (
+            "<table class='mlsd-fairness-table' style='margin-left:1em'><tr><th></th><th>n</th><th>selected</th>"
+            f"<th>TPR</th><th>FPR</th><th>precision</th></tr>{rows}</table><table style='margin-left:1em'>"
+            f"<tr><td>demographic-parity gap</td><td class='mlsd-dp-gap'>{g['demographic_parity']:.3f}</td></tr>"
+            f"<tr><td>equalised-odds gap</td><td class='mlsd-eo-gap'>{g['equalised_odds']:.3f}</td></tr>"
+            f"<tr><td>overall accuracy</td><td class='mlsd-accuracy'>{result['accuracy']:.3f}</td></tr></table>")
+        self.say.value = say_html(self.study.say(thresholds))

@@ -1,0 +1,162 @@
+"""precision@k against ndcg@k: two hand-edited ranked lists, then three rankers on a data set."""
+
+from __future__ import annotations
+
+import html
+
+import ipywidgets as W
+import numpy as np
+
+from .controls import Coalesced, error_html, say_html
+from .evaluation import SCENARIOS, compare_lists, parse_grades, ranker_curves
+from .plotting import COLOURS, new_figure, png
+
+
+class ListExplorer(W.VBox):
+    """Edit two rankings of the same query (grades in rank order), move k, compare P@k and nDCG@k.
+
+    The chart shows each position's contribution to DCG (grade times ``1/log2(rank + 1)``); the
+    shaded part is below the cut-off and counts for neither metric.
+    """
+
+    def __init__(self, scenario: str = "Many weak hits or one great hit", k: int = 5):
+        super().__init__()
+        a, b, _ = SCENARIOS[scenario]
+        self.scenario = W.Dropdown(options=list(SCENARIOS), value=scenario, description="Scenario",
+                                   layout=W.Layout(width="32em"))
+        self.about = W.HTML()
+        self.list_a = W.Text(" ".join(map(str, a)), description="List A", continuous_update=False,
+                             layout=W.Layout(width="32em"))
+        self.list_b = W.Text(" ".join(map(str, b)), description="List B", continuous_update=False,
+                             layout=W.Layout(width="32em"))
+        self.ideal_button = W.Button(description="B = ideal order", tooltip="Sort list A's grades best first into B")
+        self.k = W.IntSlider(value=k, min=1, max=len(a), description="k")
+        self.message = W.HTML()
+        self.numbers = W.HTML()
+        self.working = W.HTML()
+        self.say = W.HTML()
+        self.chart = W.Image(format="png")
+        self._fig, (self._ax,) = new_figure(7.5, 2.8)
+        self._bars = None
+        self._cut = None
+        self._redraw = Coalesced(self.update)
+        self.scenario.observe(self._on_scenario, names="value")
+        for control in (self.list_a, self.list_b, self.k):
+            control.observe(self._redraw, names="value")
+        self.ideal_button.on_click(self._ideal)
+        self.children = [
+            W.HBox([self.scenario]), self.about,
+            W.HBox([self.list_a, self.ideal_button]), self.list_b, self.k, self.message,
+            W.HBox([self.chart, self.numbers], layout=W.Layout(flex_flow="row wrap", align_items="center")),
+            self.working, self.say]
+        self.add_class("mlsd-list-explorer")
+        self._on_scenario(None)
+
+    def _on_scenario(self, _):
+        a, b, about = SCENARIOS[self.scenario.value]
+        self.about.value = f"<i>{html.escape(about)}</i>"
+        with self.hold_trait_notifications():
+            self.list_a.value = " ".join(map(str, a))
+            self.list_b.value = " ".join(map(str, b))
+        self.update()
+
+    def _ideal(self, _):
+        try:
+            self.list_b.value = " ".join(map(str, sorted(parse_grades(self.list_a.value), reverse=True)))
+        except ValueError as exc:
+            self.message.value = error_html(str(exc))
+
+    def update(self) -> None:
+        """Recompute both metrics and the per-position working; redraw the bars in place."""
+        try:
+            a, b = parse_grades(self.list_a.value), parse_grades(self.list_b.value)
+        except ValueError as exc:
+            self.message.value = error_html(str(exc))
+            return
+        n = max(len(a), len(b))
+        self.k.max = n
+        comparison = compare_lists(a, b, min(self.k.value, n))
+        self.message.value = ("" if sorted(a) == sorted(b) else error_html(
+            "A and B hold different grades, so they rank different candidates; each is scored against "
+            "its own ideal order."))
+        self._draw(comparison)
+        k = comparison.k
+        p, g = comparison.precision, comparison.ndcg
+        self.numbers.value = (
+            "<table class='mlsd-metrics' style='margin-left:1em'><tr><th></th><th>List A</th><th>List B</th></tr>"
+            f"<tr><td>precision@{k}</td><td class='mlsd-p-a'>{p[0]:.3f}</td><td class='mlsd-p-b'>{p[1]:.3f}</td></tr>"
+            f"<tr><td>ndcg@{k}</td><td class='mlsd-ndcg-a'>{g[0]:.3f}</td><td class='mlsd-ndcg-b'>{g[1]:.3f}</td></tr>"
+            f"<tr><td>ideal DCG@{k}</td><td colspan=2>{comparison.idcg:.3f}</td></tr></table>")
+        rows = "".join(
+            f"<tr style='{'' if i < k else 'color:#9ca3af'}'><td>{i + 1}</td><td>{comparison.discounts[i]:.3f}</td>"
+            f"<td>{(a + [0] * n)[i]}</td><td>{comparison.contributions[0][i]:.3f}</td>"
+            f"<td>{(b + [0] * n)[i]}</td><td>{comparison.contributions[1][i]:.3f}</td></tr>" for i in range(n))
+        self.working.value = (
+            "<details><summary>The working, position by position</summary><table class='mlsd-working'>"
+            "<tr><th>rank</th><th>discount 1/log2(rank+1)</th><th>A grade</th><th>A gain x discount</th>"
+            f"<th>B grade</th><th>B gain x discount</th></tr>{rows}</table></details>")
+        self.say.value = say_html(comparison.verdict())
+
+    def _draw(self, c) -> None:
+        n = len(c.discounts)
+        x = np.arange(1, n + 1)
+        if self._bars is None or len(self._bars[0]) != n:
+            self._ax.clear()
+            self._bars = (self._ax.bar(x - 0.2, c.contributions[0], 0.4, color=COLOURS["A"], label="A"),
+                          self._ax.bar(x + 0.2, c.contributions[1], 0.4, color=COLOURS["B"], label="B"))
+            self._cut = self._ax.axvspan(c.k + 0.5, n + 0.5, color="#e5e7eb", zorder=0)
+            self._ax.set_xticks(x)
+            self._ax.set_xlabel("rank")
+            self._ax.set_ylabel("gain x discount")
+            self._ax.legend(loc="upper right")
+            self._ax.set_xlim(0.5, n + 0.5)
+        for bars, heights in zip(self._bars, c.contributions):
+            for bar, h in zip(bars, heights):
+                bar.set_height(h)
+        self._ax.set_ylim(0, max(1.0, float(max(c.contributions[0].max(), c.contributions[1].max()))) * 1.1)
+        self._cut.set_x(c.k + 0.5)
+        self._cut.set_width(n - c.k)
+        self._ax.set_title(f"DCG contributions; positions beyond k = {c.k} are shaded", fontsize=10)
+        self.chart.value = png(self._fig)
+
+
+class RankerExplorer(W.VBox):
+    """Random, popularity and matrix-factorisation rankers on the recommendation data set."""
+
+    def __init__(self, k: int = 10):
+        super().__init__()
+        self.curves = ranker_curves()
+        ks = self.curves.ks
+        self.k = W.IntSlider(value=k, min=1, max=int(ks[-1]), description="k")
+        self.numbers = W.HTML()
+        self.say = W.HTML()
+        self.chart = W.Image(format="png")
+        self._fig, axes = new_figure(9, 3.2, ncols=2)
+        self._markers = []
+        for ax, table, label in ((axes[0], self.curves.precision, "precision@k"), (axes[1], self.curves.ndcg, "ndcg@k")):
+            for name, values in table.items():
+                ax.plot(ks, values, color=COLOURS[name], label=name)
+            self._markers.append(ax.axvline(k, color=COLOURS["point"], lw=1))
+            ax.set_xlabel("k")
+            ax.set_title(label, fontsize=10)
+        axes[0].legend(fontsize=8)
+        self.k.observe(Coalesced(self.update), names="value")
+        self.children = [self.k, W.HBox([self.chart, self.numbers], layout=W.Layout(flex_flow="row wrap")), self.say]
+        self.add_class("mlsd-ranker-explorer")
+        self.update()
+
+    def update(self) -> None:
+        k = self.k.value
+        i = k - 1
+        for marker in self._markers:
+            marker.set_xdata([k, k])
+        self.chart.value = png(self._fig)
+        p_win, n_win = self.curves.winners(k)
+        rows = "".join(
+            f"<tr><td>{name}</td><td>{self.curves.precision[name][i]:.3f}{' &#9733;' if name == p_win else ''}</td>"
+            f"<td>{self.curves.ndcg[name][i]:.3f}{' &#9733;' if name == n_win else ''}</td></tr>"
+            for name in self.curves.precision)
+        self.numbers.value = (f"<table class='mlsd-rankers' style='margin-left:1em'><tr><th>ranker</th>"
+                              f"<th>precision@{k}</th><th>ndcg@{k}</th></tr>{rows}</table>"
+                              f"<div style='color:#4b5563'>{self.curves.n_users:,} users, 100 candidates each</div>")
+        self.say.value = say_html(self.curves.say(k))
