@@ -8,7 +8,7 @@ import numpy as np
 
 from .controls import Coalesced, say_html
 from .evaluation import MODELS, RECALIBRATIONS, calibration_study
-from .plotting import COLOURS, new_figure, png
+from .plotting import COLOURS, BlitFigure, new_figure
 
 HIST_BINS = np.linspace(0, 1, 21)
 
@@ -37,7 +37,11 @@ class CalibrationExplorer(W.VBox):
                                               color=COLOURS["before"], alpha=0.5)
         self._hist_after = self._hist_ax.bar(HIST_BINS[:-1], np.zeros(20), width, align="edge",
                                              color=COLOURS["after"], alpha=0.5)
-        self._hist_ax.set(xlim=(0, 1), xlabel="predicted probability", ylabel="count")
+        tallest = max(np.histogram(p, HIST_BINS)[0].max() for p in self.study.probabilities.values())
+        self._hist_ax.set(xlim=(0, 1), ylim=(0, tallest * 1.05), xlabel="predicted probability", ylabel="count")
+        ax.set_title("reliability diagram", fontsize=10)
+        self._blit = BlitFigure(self._fig)
+        self._blit.animate(self._before, self._after, *self._hist_before, *self._hist_after)
         for control in (self.model, self.recalibration, self.n_bins, self.strategy):
             control.observe(Coalesced(self.update), names="value")
         self.children = [W.HBox([self.model, self.n_bins], layout=W.Layout(flex_flow="row wrap")),
@@ -60,9 +64,7 @@ class CalibrationExplorer(W.VBox):
             bar.set_height(h)
         for bar, h in zip(self._hist_after, counts_after):
             bar.set_height(h if recal != "none" else 0)
-        self._hist_ax.set_ylim(0, max(counts_before.max(), counts_after.max()) * 1.1)
-        self._rel_ax.set_title(f"{model}: reliability ({bins} {strategy} bins)", fontsize=10)
-        self.chart.value = png(self._fig)
+        self.chart.value = self._blit.png()
         base = self.study.baseline()
         rows = [("before", before), ] + ([(f"after {recal}", after)] if recal != "none" else [])
         body = "".join(f"<tr><td>{name}</td><td class='mlsd-ece'>{r['ece']:.4f}</td><td class='mlsd-brier'>{r['brier']:.4f}</td></tr>"

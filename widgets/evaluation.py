@@ -193,7 +193,7 @@ class ThresholdStudy:
         return self.curve.at(threshold)
 
     def optimal(self, cost_fp: float, cost_fn: float) -> dict:
-        return m.cost_optimal_threshold(self.y, self.scores, cost_fp, cost_fn)
+        return self.curve.cheapest(cost_fp, cost_fn)
 
     def cost(self, point: dict, cost_fp: float, cost_fn: float) -> float:
         return point["fp"] * cost_fp + point["fn"] * cost_fn

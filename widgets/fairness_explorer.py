@@ -8,7 +8,7 @@ import numpy as np
 
 from .controls import Coalesced, error_html, say_html
 from .evaluation import fairness_study
-from .plotting import new_figure, png
+from .plotting import BlitFigure, new_figure
 
 RATES = ("selection_rate", "tpr", "fpr", "precision")
 GROUP_COLOURS = ("#2563eb", "#ea580c", "#16a34a", "#9333ea")
@@ -38,6 +38,9 @@ class FairnessExplorer(W.VBox):
         self._ax.set_xticks(x, ["selected", "TPR", "FPR", "precision"])
         self._ax.set_ylim(0, 1)
         self._ax.legend(fontsize=8)
+        self._ax.set_title("rates per group", fontsize=10)
+        self._blit = BlitFigure(self._fig)
+        self._blit.animate(*[bar for bars in self._bars.values() for bar in bars])
         redraw = Coalesced(self.update)
         for control in (self.mode, self.shared, *self.per_group.values()):
             control.observe(redraw, names="value")
@@ -79,8 +82,7 @@ class FairnessExplorer(W.VBox):
             for bar, rate in zip(self._bars[r.group], RATES):
                 value = getattr(r, rate)
                 bar.set_height(0 if np.isnan(value) else value)
-        self._ax.set_title("; ".join(f"{g}: t={t:.2f}" for g, t in thresholds.items()), fontsize=10)
-        self.chart.value = png(self._fig)
+        self.chart.value = self._blit.png()
         rows = "".join(f"<tr><td>group {r.group}</td><td>{r.n:,}</td><td>{r.selection_rate:.3f}</td><td>{r.tpr:.3f}</td>"
                        f"<td>{r.fpr:.3f}</td><td>{r.precision:.3f}</td></tr>" for r in result["rates"])
         g = result["gaps"]

@@ -370,6 +370,15 @@ class ThresholdCurve:
         # thresholds descend; the point is the last threshold that is still >= the one asked for
         return int(np.searchsorted(-self.thresholds, -threshold, side="right") - 1)
 
+    def cheapest(self, cost_fp: float, cost_fn: float) -> dict:
+        """The operating point with the lowest ``FP * cost_fp + FN * cost_fn`` (see :func:`cost_optimal_threshold`)."""
+        for name, value in (("cost_fp", cost_fp), ("cost_fn", cost_fn)):
+            if not np.isfinite(value) or value < 0:
+                raise ValueError(f"{name} must be a finite cost of 0 or more, got {value!r}.")
+        cost = self.fp * float(cost_fp) + self.fn * float(cost_fn)
+        i = int(np.argmin(cost))
+        return {**self.at(self.thresholds[i]), "cost": float(cost[i])}
+
     def at(self, threshold: float) -> dict:
         """Counts and rates at one threshold.
 
@@ -463,13 +472,7 @@ def cost_optimal_threshold(y_true, y_score, cost_fp: float, cost_fn: float) -> d
     >>> best["threshold"], best["cost"]
     (0.4, 1.0)
     """
-    for name, value in (("cost_fp", cost_fp), ("cost_fn", cost_fn)):
-        if not np.isfinite(value) or value < 0:
-            raise ValueError(f"{name} must be a finite cost of 0 or more, got {value!r}.")
-    c = threshold_curve(y_true, y_score)
-    cost = c.fp * float(cost_fp) + c.fn * float(cost_fn)
-    i = int(np.argmin(cost))
-    return {**c.at(c.thresholds[i]), "cost": float(cost[i])}
+    return threshold_curve(y_true, y_score).cheapest(cost_fp, cost_fn)
 
 
 # --------------------------------------------------------------------------------------------

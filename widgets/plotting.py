@@ -1,12 +1,16 @@
 """Figures for the explorers: made without pyplot (the notebook's backend is never touched) and
-rendered to PNG bytes for an ``ipywidgets.Image``. Explorers keep their artists and update them in
-place (``set_data``, ``set_height``), then call :func:`png` again.
+rendered to PNG bytes for an ``ipywidgets.Image``.
+
+A control move must not re-render the whole figure: text, ticks and static curves are drawn once
+into a cached background, and only the artists that move (marked *animated*) are drawn onto a copy
+of it on each update (matplotlib's blitting), then encoded with fast PNG compression.
 """
 
 from __future__ import annotations
 
 import io
 
+import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
@@ -23,15 +27,57 @@ def new_figure(width: float, height: float, ncols: int = 1, nrows: int = 1, **kw
     return fig, axes.ravel()
 
 
-def png(fig: Figure) -> bytes:
-    """The figure as PNG bytes.
+class BlitFigure:
+    """Render a figure whose static part is cached and whose animated artists are redrawn per update.
 
-    The first call lays the figure out (constrained layout), then the axes positions are frozen:
-    re-solving the layout on every slider move would more than double the cost of a redraw.
-    Compression level 1 trades a slightly larger image for a much faster encode.
+    Call :meth:`animate` with the artists that change, :meth:`invalidate` when something static
+    changes (axes limits, a rebuilt plot), and :meth:`png` to get the current image.
     """
+
+    def __init__(self, fig: Figure):
+        self.fig = fig
+        self._animated: list = []
+        self._background = None
+
+    def animate(self, *artists) -> None:
+        for artist in artists:
+            artist.set_animated(True)
+            self._animated.append(artist)
+
+    def forget(self) -> None:
+        """Drop the animated artists (before rebuilding the plot)."""
+        self._animated.clear()
+        self.invalidate()
+
+    def invalidate(self) -> None:
+        self._background = None
+
+    def png(self) -> bytes:
+        canvas = self.fig.canvas
+        if self._background is None:
+            canvas.draw()   # lays out and draws everything but the animated artists
+            if self.fig.get_layout_engine() is not None:
+                self.fig.set_layout_engine("none")   # freeze the layout: no re-solving per update
+            self._background = canvas.copy_from_bbox(self.fig.bbox)
+        else:
+            canvas.restore_region(self._background)
+        for artist in self._animated:
+            if artist.get_visible():
+                self.fig.draw_artist(artist)
+        return encode_png(np.asarray(canvas.buffer_rgba()))
+
+
+def encode_png(rgba: np.ndarray) -> bytes:
+    """PNG bytes of an RGBA array, with fast (level 1) compression."""
+    from PIL import Image
+
+    buf = io.BytesIO()
+    Image.fromarray(rgba).save(buf, format="png", compress_level=1)
+    return buf.getvalue()
+
+
+def png(fig: Figure) -> bytes:
+    """Render a whole figure (no cached background) as PNG bytes."""
     buf = io.BytesIO()
     fig.savefig(buf, format="png", dpi=DPI, pil_kwargs={"compress_level": 1})
-    if fig.get_layout_engine() is not None:
-        fig.set_layout_engine("none")
     return buf.getvalue()

@@ -9,7 +9,7 @@ import numpy as np
 
 from .controls import Coalesced, error_html, say_html
 from .evaluation import SCENARIOS, compare_lists, parse_grades, ranker_curves
-from .plotting import COLOURS, new_figure, png
+from .plotting import COLOURS, BlitFigure, new_figure
 
 
 class ListExplorer(W.VBox):
@@ -37,6 +37,7 @@ class ListExplorer(W.VBox):
         self.say = W.HTML()
         self.chart = W.Image(format="png")
         self._fig, (self._ax,) = new_figure(7.5, 2.8)
+        self._blit = BlitFigure(self._fig)
         self._bars = None
         self._cut = None
         self._redraw = Coalesced(self.update)
@@ -101,6 +102,7 @@ class ListExplorer(W.VBox):
         n = len(c.discounts)
         x = np.arange(1, n + 1)
         if self._bars is None or len(self._bars[0]) != n:
+            self._blit.forget()
             self._ax.clear()
             self._bars = (self._ax.bar(x - 0.2, c.contributions[0], 0.4, color=COLOURS["A"], label="A"),
                           self._ax.bar(x + 0.2, c.contributions[1], 0.4, color=COLOURS["B"], label="B"))
@@ -110,14 +112,16 @@ class ListExplorer(W.VBox):
             self._ax.set_ylabel("gain x discount")
             self._ax.legend(loc="upper right")
             self._ax.set_xlim(0.5, n + 0.5)
+            self._ax.set_ylim(0, 3.3)   # the largest contribution: grade 3 at rank 1
+            self._ax.set_title("DCG contribution per position; positions below the cut-off k are shaded",
+                               fontsize=10)
+            self._blit.animate(self._cut, *self._bars[0], *self._bars[1])
         for bars, heights in zip(self._bars, c.contributions):
             for bar, h in zip(bars, heights):
                 bar.set_height(h)
-        self._ax.set_ylim(0, max(1.0, float(max(c.contributions[0].max(), c.contributions[1].max()))) * 1.1)
         self._cut.set_x(c.k + 0.5)
         self._cut.set_width(n - c.k)
-        self._ax.set_title(f"DCG contributions; positions beyond k = {c.k} are shaded", fontsize=10)
-        self.chart.value = png(self._fig)
+        self.chart.value = self._blit.png()
 
 
 class RankerExplorer(W.VBox):
@@ -140,6 +144,8 @@ class RankerExplorer(W.VBox):
             ax.set_xlabel("k")
             ax.set_title(label, fontsize=10)
         axes[0].legend(fontsize=8)
+        self._blit = BlitFigure(self._fig)
+        self._blit.animate(*self._markers)
         self.k.observe(Coalesced(self.update), names="value")
         self.children = [self.k, W.HBox([self.chart, self.numbers], layout=W.Layout(flex_flow="row wrap")), self.say]
         self.add_class("mlsd-ranker-explorer")
@@ -150,7 +156,7 @@ class RankerExplorer(W.VBox):
         i = k - 1
         for marker in self._markers:
             marker.set_xdata([k, k])
-        self.chart.value = png(self._fig)
+        self.chart.value = self._blit.png()
         p_win, n_win = self.curves.winners(k)
         rows = "".join(
             f"<tr><td>{name}</td><td>{self.curves.precision[name][i]:.3f}{' &#9733;' if name == p_win else ''}</td>"

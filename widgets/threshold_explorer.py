@@ -8,7 +8,7 @@ import numpy as np
 
 from .controls import Coalesced, error_html, say_html
 from .evaluation import threshold_study
-from .plotting import COLOURS, new_figure, png
+from .plotting import COLOURS, BlitFigure, new_figure
 
 
 class ThresholdExplorer(W.VBox):
@@ -28,6 +28,7 @@ class ThresholdExplorer(W.VBox):
         self.say = W.HTML()
         self.chart = W.Image(format="png")
         self._fig, (self._cm_ax, self._pr_ax, self._roc_ax) = new_figure(10, 3.2, ncols=3)
+        self._blit = BlitFigure(self._fig)
         self.study = None
         self._redraw = Coalesced(self.update)
         self.dataset.observe(self._refit, names="value")
@@ -54,6 +55,7 @@ class ThresholdExplorer(W.VBox):
 
     def _build_plots(self) -> None:
         s = self.study
+        self._blit.forget()
         for ax in (self._cm_ax, self._pr_ax, self._roc_ax):
             ax.clear()
         self._cm_image = self._cm_ax.imshow(np.zeros((2, 2)), cmap="Blues", vmin=0, vmax=1)
@@ -76,6 +78,8 @@ class ThresholdExplorer(W.VBox):
         self._roc_best, = self._roc_ax.plot([], [], "*", ms=12, color="#16a34a")
         self._roc_ax.set(xlabel="false positive rate", ylabel="true positive rate", xlim=(0, 1), ylim=(0, 1.02))
         self._roc_ax.set_title(f"ROC (AUC {s.auc:.3f})", fontsize=10)
+        self._blit.animate(self._cm_image, *self._cm_text[0], *self._cm_text[1], self._pr_point, self._pr_best,
+                           self._roc_point, self._roc_best)
 
     def _jump_to_optimal(self, _):
         best = self.study.optimal(self.cost_fp.value, self.cost_fn.value)
@@ -99,7 +103,7 @@ class ThresholdExplorer(W.VBox):
         self._pr_best.set_data([best["recall"]], [best["precision"] if best["tp"] + best["fp"] else 1.0])
         self._roc_point.set_data([p["fpr"]], [p["recall"]])
         self._roc_best.set_data([best["fpr"]], [best["recall"]])
-        self.chart.value = png(self._fig)
+        self.chart.value = self._blit.png()
         base = s.baselines(cfp, cfn)
         rows = [("this threshold", t, p["precision"], p["recall"], p["f1"], p["fpr"], s.cost(p, cfp, cfn)),
                 ("cheapest threshold", best["threshold"], best["precision"], best["recall"], best["f1"], best["fpr"],
