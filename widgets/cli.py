@@ -35,6 +35,9 @@ def check_port(host: str, port: int) -> str | None:
     if not 1 <= port <= 65535:
         return f"--port must be between 1 and 65535, got {port}."
     with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as sock:
+        # as the server itself does: only a listening socket makes the port busy, not a closed
+        # connection of a previous run still in TIME_WAIT
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             sock.bind((host, port))
         except OSError as exc:
@@ -47,6 +50,8 @@ def check_port(host: str, port: int) -> str | None:
 def _run_server(command: list[str], cwd: Path) -> int:
     """Run a server in the foreground; Ctrl-C stops it (and so its kernels) cleanly."""
     child = subprocess.Popen(command, cwd=cwd)
+    # A SIGTERM to this launcher (a service manager, a test) stops the server too, not only us.
+    signal.signal(signal.SIGTERM, lambda *_: child.send_signal(signal.SIGTERM))
     try:
         return child.wait()
     except KeyboardInterrupt:
