@@ -19,6 +19,7 @@ from typing import Callable
 import ipywidgets as W
 
 from .clock import ClockState, format_clock
+from .controls import kernel_loop
 from .framework import Step, coverage
 from .store import AnswerStore, StoreError
 
@@ -176,9 +177,8 @@ class StepAnswer(W.VBox):
             self.save()
 
     def _start_ticking(self) -> None:
-        try:
-            loop = asyncio.get_running_loop()
-        except RuntimeError:  # plain Python, no kernel loop: the owner calls tick()
+        loop = kernel_loop()
+        if loop is None:  # not in a kernel: the owner calls tick()
             return
 
         async def run():

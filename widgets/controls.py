@@ -10,12 +10,32 @@ from typing import Callable
 REDRAW_DELAY = 0.04
 
 
+def kernel_loop():
+    """The event loop of the Jupyter kernel this code runs in, or ``None`` outside a kernel.
+
+    Only a kernel's loop is known to keep turning between cells (it is what ipykernel serves
+    widget messages from); any other running loop, such as a test tool's, may never advance.
+    """
+    try:
+        from IPython import get_ipython
+
+        shell = get_ipython()
+    except ImportError:
+        return None
+    if shell is None or getattr(shell, "kernel", None) is None:
+        return None
+    try:
+        return asyncio.get_running_loop()
+    except RuntimeError:
+        return None
+
+
 class Coalesced:
     """Call ``fn`` once after a burst of requests instead of once per request.
 
     A slider dragged in the browser sends many values; each request replaces the pending one, and
     a single call runs :data:`REDRAW_DELAY` seconds after the first, so redraws never queue up
-    behind stale values. Without a running event loop (plain Python, tests) it calls at once.
+    behind stale values. Outside a Jupyter kernel (plain Python, tests) it calls at once.
     """
 
     def __init__(self, fn: Callable[[], None], delay: float = REDRAW_DELAY):
@@ -23,9 +43,8 @@ class Coalesced:
         self._handle = None
 
     def __call__(self, *_):
-        try:
-            loop = asyncio.get_running_loop()
-        except RuntimeError:
+        loop = kernel_loop()
+        if loop is None:
             self.fn()
             return
         if self._handle is None:
