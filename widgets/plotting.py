@@ -49,8 +49,11 @@ class BlitFigure:
         self._animated.clear()
         self.invalidate()
 
-    def invalidate(self) -> None:
+    def invalidate(self, relayout: bool = False) -> None:
+        """Redraw the static part next time; ``relayout`` also re-solves the layout (tick labels changed)."""
         self._background = None
+        if relayout:
+            self.fig.set_layout_engine("constrained")
 
     def png(self) -> bytes:
         canvas = self.fig.canvas

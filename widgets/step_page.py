@@ -53,6 +53,15 @@ class StepPage(W.VBox):
         self.children = [header, self.answer]
 
     @property
+    def question(self):
+        """The current question (the bank's first when no context could be opened)."""
+        if self.context is not None:
+            return self.context.question
+        from .questions import load_bank
+
+        return next(iter(load_bank()))
+
+    @property
     def problem_type(self) -> str:
         """The current question's problem type (``recommendation`` when no question is open)."""
         return self.context.question.problem_type if self.context else "recommendation"

@@ -1,0 +1,319 @@
+"""Back-of-the-envelope estimators for steps 1 and 5: thin widgets over :mod:`widgets.capacity`.
+
+Every estimator takes its inputs in number boxes (so a person can type any value, and a wrong one
+gets a message, not a clamp), shows the working (the multiplications with units), a chart, and a
+"say it in the interview" sentence filled with the numbers.
+"""
+
+from __future__ import annotations
+
+import html
+
+import ipywidgets as W
+import numpy as np
+
+from . import capacity as cap
+from .controls import Coalesced, error_html, say_html
+from .plotting import COLOURS, BlitFigure, new_figure, png
+
+_NUMBER = dict(layout=W.Layout(width="19em"), style={"description_width": "11em"})
+
+
+def _number(value: float, description: str, tooltip: str = "") -> W.FloatText:
+    return W.FloatText(value=value, description=description, tooltip=tooltip, continuous_update=False, **_NUMBER)
+
+
+def working_html(*results) -> str:
+    lines = [line for r in results for line in r.working]
+    return ("<details open><summary>The working</summary><ul class='mlsd-working'>"
+            + "".join(f"<li>{html.escape(line)}</li>" for line in lines) + "</ul></details>")
+
+
+class _Estimator(W.VBox):
+    """Shared behaviour: recompute on any input change, show a message instead of an exception."""
+
+    _controls: tuple = ()
+
+    def _outputs(self) -> None:
+        """The widgets every estimator shows: a message line, the numbers, the working, the sentence."""
+        self.message = W.HTML()
+        self.numbers = W.HTML()
+        self.working = W.HTML()
+        self.say = W.HTML()
+
+    def _wire(self) -> None:
+        redraw = Coalesced(self.update)
+        for control in self._controls:
+            control.observe(redraw, names="value")
+
+    def update(self) -> None:
+        try:
+            self._compute_and_show()
+        except ValueError as exc:
+            self.message.value = error_html(str(exc))
+            return
+        self.message.value = ""
+
+    def _compute_and_show(self) -> None:  # pragma: no cover - every subclass defines it
+        raise NotImplementedError
+
+
+class TrafficStorageEstimator(_Estimator):
+    """Requests per second over a day, and storage over the years, for a product's scale."""
+
+    def __init__(self, daily_active_users: float = 100e6, actions_per_user_per_day: float = 10.0,
+                 peak_factor: float = 2.0, read_share: float = 0.9, bytes_per_record: float = 1_000.0,
+                 replication: float = 3, retention_days: float = 365 * 3):
+        super().__init__()
+        self.users = _number(daily_active_users, "Daily active users")
+        self.actions = _number(actions_per_user_per_day, "Actions per user per day")
+        self.peak = _number(peak_factor, "Peak / average")
+        self.read_share = _number(read_share, "Share of reads (0-1)")
+        self.record_bytes = _number(bytes_per_record, "Bytes per stored write")
+        self.replication = _number(replication, "Replicas of the data")
+        self.retention = _number(retention_days, "Retention (days)")
+        self._controls = (self.users, self.actions, self.peak, self.read_share, self.record_bytes,
+                          self.replication, self.retention)
+        self._outputs()
+        self.chart = W.Image(format="png")
+        self._fig, (self._day_ax, self._years_ax) = new_figure(9, 2.8, ncols=2)
+        self._day_line, = self._day_ax.plot(np.arange(24), np.zeros(24), color=COLOURS["after"])
+        self._avg_line = self._day_ax.axhline(0, color=COLOURS["random"], ls="--", lw=1, label="average")
+        self._peak_dot, = self._day_ax.plot([], [], "o", color=COLOURS["point"], label="peak")
+        self._day_ax.set(xlabel="hour of the day", ylabel="requests / s", xlim=(0, 23))
+        self._day_ax.legend(fontsize=8, loc="upper left")
+        self._growth_line, = self._years_ax.plot([], [], color=COLOURS["after"])
+        self._years_ax.set(xlabel="years since launch", ylabel="stored (TB)")
+        self._blit = BlitFigure(self._fig)
+        self.children = [
+            W.HBox([W.VBox([self.users, self.actions, self.peak, self.read_share]),
+                    W.VBox([self.record_bytes, self.replication, self.retention])],
+                   layout=W.Layout(flex_flow="row wrap")),
+            self.message, W.HBox([self.chart, self.numbers], layout=W.Layout(flex_flow="row wrap")),
+            self.working, self.say]
+        self.add_class("mlsd-traffic-estimator")
+        self._wire()
+        self.update()
+
+    def _compute_and_show(self) -> None:
+        t = cap.traffic(self.users.value, self.actions.value, self.peak.value, self.read_share.value)
+        s = cap.storage(t.write_rps * cap.SECONDS_PER_DAY, bytes_per_record=self.record_bytes.value,
+                        replication=self.replication.value, retention_days=self.retention.value)
+        self.traffic, self.storage = t, s
+        profile = t.hourly_profile()
+        self._day_line.set_ydata(profile)
+        self._avg_line.set_ydata([t.average_rps, t.average_rps])
+        self._peak_dot.set_data([int(np.argmax(profile))], [profile.max()])
+        self._day_ax.set_ylim(0, profile.max() * 1.15)
+        self._day_ax.set_title(f"requests over a day: peak {cap.format_quantity(t.peak_rps, 'req/s')}", fontsize=10)
+        days, stored = s.growth(5)
+        self._growth_line.set_data(days / cap.DAYS_PER_YEAR, stored / 1e12)
+        self._years_ax.set_xlim(0, 5)
+        self._years_ax.set_ylim(0, max(stored.max() / 1e12, 1e-9) * 1.15)
+        self._years_ax.set_title(f"storage: {cap.format_bytes(s.bytes_retained)} at steady state", fontsize=10)
+        self._blit.invalidate(relayout=True)   # limits, ticks and titles change with every input
+        self.chart.value = self._blit.png()
+        rows = [("requests-per-day", "requests per day", cap.format_quantity(t.requests_per_day)),
+                ("average-rps", "average", cap.format_quantity(t.average_rps, "req/s")),
+                ("peak-rps", "peak", cap.format_quantity(t.peak_rps, "req/s")),
+                ("peak-read-write", "peak reads / writes", f"{cap.format_quantity(t.peak_read_rps, 'req/s')} / "
+                                                          f"{cap.format_quantity(t.peak_write_rps, 'req/s')}"),
+                ("stored-per-day", "stored per day", cap.format_bytes(s.bytes_per_day)),
+                ("stored-per-year", "stored per year", cap.format_bytes(s.bytes_per_year)),
+                ("stored-retained", "kept over the retention", cap.format_bytes(s.bytes_retained))]
+        self.numbers.value = ("<table class='mlsd-capacity-table' style='margin-left:1em'>" + "".join(
+            f"<tr><td>{name}</td><td class='mlsd-{key}'><b>{value}</b></td></tr>" for key, name, value in rows)
+            + "</table>")
+        self.working.value = working_html(t, s)
+        self.say.value = say_html(f"{t.say()} {s.say()}")
+
+    @classmethod
+    def for_question(cls, question, **overrides) -> "TrafficStorageEstimator":
+        """Prefilled from a question's assumed scale (daily users and actions per user per day)."""
+        return cls(daily_active_users=question.daily_active_users,
+                   actions_per_user_per_day=question.actions_per_user_per_day, **overrides)
+
+
+class ServingEstimator(_Estimator):
+    """How many replicas or GPUs serve the peak, whether the model fits, and what it costs a month."""
+
+    def __init__(self, peak_rps: float = 5_000.0, hardware: str | None = None, latency_ms: float = 20.0,
+                 batch_size: float = 8, target_utilisation: float = 0.6, redundancy: float = 0.25,
+                 model_gb: float = 2.0, cache_gb: float = 1.0):
+        super().__init__()
+        profiles = cap.load_hardware()
+        names = list(profiles["name"])
+        self.peak = _number(peak_rps, "Peak requests / s")
+        self.hardware = W.Dropdown(options=names, value=hardware if hardware in names else names[0],
+                                   description="Hardware", **_NUMBER)
+        self.latency = _number(latency_ms, "Latency of a batch (ms)")
+        self.batch = _number(batch_size, "Batch size")
+        self.utilisation = _number(target_utilisation, "Target utilisation (0-1)")
+        self.redundancy = _number(redundancy, "Spare capacity (0.25 = +25%)")
+        self.model_gb = _number(model_gb, "Model size (GB)")
+        self.cache_gb = _number(cache_gb, "Caches (GB)")
+        self._controls = (self.peak, self.hardware, self.latency, self.batch, self.utilisation, self.redundancy,
+                          self.model_gb, self.cache_gb)
+        self._outputs()
+        self.fleet = None
+        self._listeners = []
+        self.children = [
+            W.HBox([W.VBox([self.peak, self.hardware, self.latency, self.batch]),
+                    W.VBox([self.utilisation, self.redundancy, self.model_gb, self.cache_gb])],
+                   layout=W.Layout(flex_flow="row wrap")),
+            self.message, self.numbers, self.working, self.say]
+        self.add_class("mlsd-serving-estimator")
+        self._wire()
+        self.update()
+
+    def _compute_and_show(self) -> None:
+        f = cap.serving_fleet(self.peak.value, self.hardware.value, latency_ms=self.latency.value,
+                              batch_size=self.batch.value, target_utilisation=self.utilisation.value,
+                              redundancy=self.redundancy.value, model_gb=self.model_gb.value,
+                              cache_gb=self.cache_gb.value)
+        self.fleet = f
+        fits = ("fits" if f.fits_in_memory else "<b style='color:#b91c1c'>does not fit</b>")
+        self.numbers.value = (
+            "<table class='mlsd-capacity-table'>"
+            f"<tr><td>throughput per replica</td><td>{cap.format_quantity(f.throughput_per_replica_rps, 'req/s')}</td></tr>"
+            f"<tr><td>replicas for the peak</td><td class='mlsd-replicas'><b>{f.replicas}</b></td></tr>"
+            f"<tr><td>with spare capacity</td><td class='mlsd-replicas-total'><b>{f.replicas_total}</b></td></tr>"
+            f"<tr><td>memory per replica</td><td>{f.memory_needed_gb:g} GB, {fits}</td></tr>"
+            f"<tr><td>cost per month</td><td class='mlsd-monthly-cost'><b>${f.monthly_cost_usd:,.0f}</b></td></tr>"
+            "</table>")
+        self.working.value = working_html(f)
+        self.say.value = say_html(f.say())
+        for listener in self._listeners:
+            listener(f)
+
+    def on_fleet(self, callback) -> None:
+        """Call ``callback(fleet)`` now and whenever the fleet is recomputed."""
+        self._listeners.append(callback)
+        if self.fleet is not None:
+            callback(self.fleet)
+
+    @classmethod
+    def for_question(cls, question, **overrides) -> "ServingEstimator":
+        """Prefilled with the peak traffic of a question's assumed scale (peak factor 2)."""
+        peak = cap.traffic(question.daily_active_users, question.actions_per_user_per_day).peak_rps
+        return cls(peak_rps=round(peak, -1) or 1.0, **overrides)
+
+
+class LatencyBudgetEstimator(_Estimator):
+    """A multi-stage request against a p99 target, drawn as a waterfall."""
+
+    DEFAULT_STAGES = {"network in": 10.0, "feature lookup": 15.0, "candidate generation": 20.0,
+                      "ranking": 40.0, "re-ranking and rules": 10.0, "network out": 10.0}
+
+    def __init__(self, stages: dict | None = None, target_ms: float = 150.0):
+        super().__init__()
+        stages = dict(stages or self.DEFAULT_STAGES)
+        self.stage_boxes = {name: _number(ms, f"{name} (ms)") for name, ms in stages.items()}
+        self.target = _number(target_ms, "p99 target (ms)")
+        self._controls = (*self.stage_boxes.values(), self.target)
+        self._outputs()
+        self.chart = W.Image(format="png")
+        self._fig, (self._ax,) = new_figure(6.5, 2.9)
+        self.children = [W.HBox([W.VBox(list(self.stage_boxes.values())), W.VBox([self.target])],
+                                layout=W.Layout(flex_flow="row wrap")),
+                         self.message, self.chart, self.working, self.say]
+        self.add_class("mlsd-latency-estimator")
+        self._wire()
+        self.update()
+
+    def _compute_and_show(self) -> None:
+        b = cap.latency_budget({n: box.value for n, box in self.stage_boxes.items()}, self.target.value)
+        self.budget = b
+        ax = self._ax
+        ax.clear()
+        start = 0.0
+        names = [n for n, _ in b.stages]
+        for i, (name, ms) in enumerate(b.stages):
+            ax.barh(i, ms, left=start, color=COLOURS["after"])
+            start += ms
+        ax.barh(len(names), b.total_ms, color="#16a34a" if b.within else "#b91c1c")
+        ax.axvline(b.target_ms, color=COLOURS["point"], ls="--", lw=1)
+        ax.set_yticks(range(len(names) + 1), names + ["total"])
+        ax.invert_yaxis()
+        ax.set_xlabel("milliseconds")
+        ax.set_title(f"{b.total_ms:g} ms of a {b.target_ms:g} ms budget", fontsize=10)
+
+        self.chart.value = png(self._fig)
+        self.working.value = working_html(b)
+        self.say.value = say_html(b.say())
+
+
+class RolloutPlanner(_Estimator):
+    """A/B test size and duration, a canary schedule and the cost of shadow traffic."""
+
+    def __init__(self, baseline_rate: float = 0.05, minimum_detectable_effect: float = 0.05,
+                 daily_users: float = 1e6, allocated_share: float = 0.1, alpha: float = 0.05, power: float = 0.8):
+        super().__init__()
+        self.baseline = _number(baseline_rate, "Baseline rate (0-1)")
+        self.mde = _number(minimum_detectable_effect, "Smallest lift (relative)")
+        self.alpha = _number(alpha, "Significance level")
+        self.power = _number(power, "Power (0-1)")
+        self.daily_users = _number(daily_users, "Daily users")
+        self.share = _number(allocated_share, "Share in the test (0-1)")
+        self.method = W.ToggleButtons(options=[("R power.prop.test", "power.prop.test"),
+                                               ("baseline variance", "baseline-variance")],
+                                      value="power.prop.test", description="Formula")
+        self.shadow_share = _number(1.0, "Shadow traffic share (0-1)")
+        self._controls = (self.baseline, self.mde, self.alpha, self.power, self.daily_users, self.share,
+                          self.method, self.shadow_share)
+        self.fleet = None
+        self._outputs()
+        self.canary = W.HTML()
+        self.children = [W.HBox([W.VBox([self.baseline, self.mde, self.alpha, self.power]),
+                                 W.VBox([self.daily_users, self.share, self.shadow_share])],
+                                layout=W.Layout(flex_flow="row wrap")),
+                         self.method, self.message, self.numbers, self.canary, self.say]
+        self.add_class("mlsd-rollout-planner")
+        self._wire()
+        self.update()
+
+    @classmethod
+    def for_question(cls, question, serving: ServingEstimator | None = None, **overrides) -> "RolloutPlanner":
+        """Prefilled with a question's daily users; prices shadow traffic on ``serving``'s fleet."""
+        planner = cls(daily_users=question.daily_active_users, **overrides)
+        if serving is not None:
+            serving.on_fleet(planner.use_fleet)
+        return planner
+
+    def use_fleet(self, fleet) -> None:
+        """Price shadow traffic on this serving fleet (from a :class:`ServingEstimator`)."""
+        self.fleet = fleet
+        self.update()
+
+    def _compute_and_show(self) -> None:
+        n = cap.ab_sample_size_proportions(self.baseline.value, self.mde.value, relative=True, alpha=self.alpha.value,
+                                           power=self.power.value, method=self.method.value)
+        days = cap.ab_test_duration_days(n, self.daily_users.value, self.share.value)
+        lift_abs = self.baseline.value * self.mde.value
+        rows = [("users-per-arm", "users per arm", f"{n:,}"), ("days", "days to reach them", f"{days}"),
+                ("change", "absolute change detected",
+                 f"{self.baseline.value:.2%} to {self.baseline.value + lift_abs:.2%}")]
+        shadow = ""
+        if self.fleet is not None:
+            cost = cap.shadow_traffic_cost(self.fleet, self.shadow_share.value)
+            rows.append(("shadow", "shadow traffic", f"+{cost['extra_replicas']} replicas, "
+                                                      f"${cost['extra_monthly_cost_usd']:,.0f} a month"))
+            shadow = (f" Shadowing {self.shadow_share.value:.0%} of traffic first costs about "
+                      f"${cost['extra_monthly_cost_usd']:,.0f} a month.")
+        self.numbers.value = ("<table class='mlsd-capacity-table'>" + "".join(
+            f"<tr><td>{name}</td><td class='mlsd-{key}'><b>{value}</b></td></tr>" for key, name, value in rows)
+            + "</table>")
+        stages = cap.canary_schedule(self.daily_users.value)
+        self.canary.value = ("<b>Canary schedule</b><table class='mlsd-canary'><tr><th>stage</th><th>share</th>"
+                             "<th>users a day</th><th>hours</th></tr>" + "".join(
+                                 f"<tr><td>{s['stage']}</td><td>{s['share']:.0%}</td>"
+                                 f"<td>{cap.format_quantity(s['users_exposed_per_day'])}</td>"
+                                 f"<td>{s['start_hour']:g}-{s['end_hour']:g}</td></tr>" for s in stages) + "</table>")
+        self.say.value = say_html(
+            f"To detect a {self.mde.value:.0%} relative lift on a {self.baseline.value:.1%} baseline "
+            f"(alpha {self.alpha.value:g}, power {self.power.value:.0%}) I need about {n:,} users per arm; with "
+            f"{self.share.value:.0%} of {cap.format_quantity(self.daily_users.value)} daily users in the test that is "
+            f"{days} day{'s' if days != 1 else ''}"
+            + (", but I would still run it a full week to cover weekly cycles." if days < 7 else
+               "; if that is too long, test a larger share of traffic or a bigger effect.")
+            + shadow)
