@@ -1,0 +1,40 @@
+"""The capacity estimators in the Voila apps: type a new number as a person would and see the result change."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import expect
+
+pytestmark = pytest.mark.browser
+
+
+def test_changing_daily_users_changes_peak_qps(page, open_app, assert_clean_page, save_screenshots):
+    open_app("01-define-the-problem.ipynb", ".mlsd-traffic-estimator .mlsd-peak-rps", question="uber-shared-rides",
+             participant="Browser Tester")
+    estimator = page.locator(".mlsd-traffic-estimator")
+    peak = estimator.locator(".mlsd-peak-rps")
+    before = peak.inner_text()
+    users = estimator.locator(".widget-text input").first        # "Daily active users"
+    users.fill("300000000")
+    users.press("Enter")
+    expect(peak).not_to_have_text(before)
+    expect(estimator.locator(".mlsd-say")).to_contain_text("300M daily users")
+    assert_clean_page(page)
+    shown = peak.inner_text()
+    users.fill("-5")                                            # a mistake: a message, the numbers stay
+    users.press("Enter")
+    expect(estimator.locator(".mlsd-error")).to_contain_text("must be a positive number")
+    expect(peak).to_have_text(shown)
+    users.fill("300000000")
+    users.press("Enter")
+    expect(estimator.locator(".mlsd-error")).to_have_count(0)
+    save_screenshots(page, "step-01-traffic")
+
+
+def test_capacity_calculator_app_renders_every_estimator(page, open_app, assert_clean_page, save_screenshots):
+    open_app("capacity-calculator.ipynb", ".mlsd-rollout-planner .mlsd-users-per-arm")
+    for selector in (".mlsd-traffic-estimator img", ".mlsd-serving-estimator .mlsd-replicas",
+                     ".mlsd-latency-estimator img", ".mlsd-rollout-planner .mlsd-shadow"):
+        expect(page.locator(selector).first).to_be_visible()
+    assert_clean_page(page)
+    save_screenshots(page, "capacity-calculator")
