@@ -76,3 +76,23 @@ def test_rollout_planner_matches_the_capacity_module_and_prices_shadow_traffic()
     assert shown(planner, "users-per-arm") == f"{cap.ab_sample_size_proportions(0.1, 0.05, relative=True, method='baseline-variance'):,}"
     planner.power.value = 1.2
     assert "power" in planner.message.value
+
+
+def test_training_estimator_uses_six_n_d_and_checks_whole_numbers():
+    from widgets.capacity_estimators import TrainingEstimator
+
+    w = TrainingEstimator(parameters=1e9, tokens=20e9, hardware="NVIDIA A100 80GB", n_devices=8, mfu=0.4)
+    t = cap.training_compute("NVIDIA A100 80GB", n_devices=8, mfu=0.4, parameters=1e9, tokens=20e9)
+    assert t.total_flops == 6 * 1e9 * 20e9
+    assert shown(w, "flops") == cap.format_quantity(t.total_flops, "FLOP")
+    assert shown(w, "wall-time") == f"{t.wall_hours:,.1f} hours"
+    w.devices.value = 16
+    assert shown(w, "wall-time") == f"{t.wall_hours / 2:,.1f} hours"
+    w.dimension.value = 64.5
+    assert "whole number" in w.message.value
+
+
+def test_traffic_estimator_shows_bandwidth():
+    w = TrafficStorageEstimator(150e6, 2, request_bytes=500, response_bytes=5000)
+    bw = cap.bandwidth(cap.traffic(150e6, 2), 500, 5000)
+    assert cap.format_bytes(bw.peak_egress_bytes_per_s) in shown(w, "bandwidth")

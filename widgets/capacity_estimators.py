@@ -63,7 +63,8 @@ class TrafficStorageEstimator(_Estimator):
 
     def __init__(self, daily_active_users: float = 100e6, actions_per_user_per_day: float = 10.0,
                  peak_factor: float = 2.0, read_share: float = 0.9, bytes_per_record: float = 1_000.0,
-                 replication: float = 3, retention_days: float = 365 * 3):
+                 replication: float = 3, retention_days: float = 365 * 3, request_bytes: float = 1_000.0,
+                 response_bytes: float = 10_000.0):
         super().__init__()
         self.users = _number(daily_active_users, "Daily active users")
         self.actions = _number(actions_per_user_per_day, "Actions per user per day")
@@ -72,8 +73,10 @@ class TrafficStorageEstimator(_Estimator):
         self.record_bytes = _number(bytes_per_record, "Bytes per stored write")
         self.replication = _number(replication, "Replicas of the data")
         self.retention = _number(retention_days, "Retention (days)")
+        self.request_bytes = _number(request_bytes, "Request size (bytes)")
+        self.response_bytes = _number(response_bytes, "Response size (bytes)")
         self._controls = (self.users, self.actions, self.peak, self.read_share, self.record_bytes,
-                          self.replication, self.retention)
+                          self.replication, self.retention, self.request_bytes, self.response_bytes)
         self._outputs()
         self.chart = W.Image(format="png")
         self._fig, (self._day_ax, self._years_ax) = new_figure(9, 2.8, ncols=2)
@@ -87,7 +90,8 @@ class TrafficStorageEstimator(_Estimator):
         self._blit = BlitFigure(self._fig)
         self.children = [
             W.HBox([W.VBox([self.users, self.actions, self.peak, self.read_share]),
-                    W.VBox([self.record_bytes, self.replication, self.retention])],
+                    W.VBox([self.record_bytes, self.replication, self.retention]),
+                    W.VBox([self.request_bytes, self.response_bytes])],
                    layout=W.Layout(flex_flow="row wrap")),
             self.message, W.HBox([self.chart, self.numbers], layout=W.Layout(flex_flow="row wrap")),
             self.working, self.say]
@@ -99,7 +103,8 @@ class TrafficStorageEstimator(_Estimator):
         t = cap.traffic(self.users.value, self.actions.value, self.peak.value, self.read_share.value)
         s = cap.storage(t.write_rps * cap.SECONDS_PER_DAY, bytes_per_record=self.record_bytes.value,
                         replication=self.replication.value, retention_days=self.retention.value)
-        self.traffic, self.storage = t, s
+        bw = cap.bandwidth(t, self.request_bytes.value, self.response_bytes.value)
+        self.traffic, self.storage, self.bandwidth = t, s, bw
         profile = t.hourly_profile()
         self._day_line.set_ydata(profile)
         self._avg_line.set_ydata([t.average_rps, t.average_rps])
@@ -120,12 +125,14 @@ class TrafficStorageEstimator(_Estimator):
                                                           f"{cap.format_quantity(t.peak_write_rps, 'req/s')}"),
                 ("stored-per-day", "stored per day", cap.format_bytes(s.bytes_per_day)),
                 ("stored-per-year", "stored per year", cap.format_bytes(s.bytes_per_year)),
-                ("stored-retained", "kept over the retention", cap.format_bytes(s.bytes_retained))]
+                ("stored-retained", "kept over the retention", cap.format_bytes(s.bytes_retained)),
+                ("bandwidth", "bandwidth in / out at peak",
+                 f"{cap.format_bytes(bw.peak_ingress_bytes_per_s)}/s / {cap.format_bytes(bw.peak_egress_bytes_per_s)}/s")]
         self.numbers.value = ("<table class='mlsd-capacity-table' style='margin-left:1em'>" + "".join(
             f"<tr><td>{name}</td><td class='mlsd-{key}'><b>{value}</b></td></tr>" for key, name, value in rows)
             + "</table>")
-        self.working.value = working_html(t, s)
-        self.say.value = say_html(f"{t.say()} {s.say()}")
+        self.working.value = working_html(t, s, bw)
+        self.say.value = say_html(f"{t.say()} {s.say()} {bw.say()}")
 
     @classmethod
     def for_question(cls, question, **overrides) -> "TrafficStorageEstimator":
@@ -317,3 +324,56 @@ class RolloutPlanner(_Estimator):
             + (", but I would still run it a full week to cover weekly cycles." if days < 7 else
                "; if that is too long, test a larger share of traffic or a bigger effect.")
             + shadow)
+
+
+class TrainingEstimator(_Estimator):
+    """Training compute (samples x epochs x FLOPs, or 6 x parameters x tokens) and embedding memory."""
+
+    def __init__(self, parameters: float = 1e9, tokens: float = 20e9, hardware: str | None = None,
+                 n_devices: float = 8, mfu: float = 0.4, entities: float = 100e6, dimension: float = 64,
+                 bytes_per_value: float = 4, optimizer_states: float = 2):
+        super().__init__()
+        names = list(cap.load_hardware()["name"])
+        gpus = [n for n in names if n.startswith("NVIDIA")] or names
+        self.parameters = _number(parameters, "Model parameters")
+        self.tokens = _number(tokens, "Training tokens / samples")
+        self.hardware = W.Dropdown(options=names, value=hardware if hardware in names else gpus[-1],
+                                   description="Hardware", **_NUMBER)
+        self.devices = _number(n_devices, "Devices")
+        self.mfu = _number(mfu, "Utilisation (MFU, 0-1)")
+        self.entities = _number(entities, "Embedded entities")
+        self.dimension = _number(dimension, "Embedding dimension")
+        self.value_bytes = _number(bytes_per_value, "Bytes per value")
+        self.optimizer_states = _number(optimizer_states, "Optimizer states (Adam: 2)")
+        self._controls = (self.parameters, self.tokens, self.hardware, self.devices, self.mfu, self.entities,
+                          self.dimension, self.value_bytes, self.optimizer_states)
+        self._outputs()
+        self.children = [W.HBox([W.VBox([self.parameters, self.tokens, self.hardware, self.devices, self.mfu]),
+                                 W.VBox([self.entities, self.dimension, self.value_bytes, self.optimizer_states])],
+                                layout=W.Layout(flex_flow="row wrap")),
+                         self.message, self.numbers, self.working, self.say]
+        self.add_class("mlsd-training-estimator")
+        self._wire()
+        self.update()
+
+    def _compute_and_show(self) -> None:
+        def whole(box, name):
+            if box.value != int(box.value):
+                raise ValueError(f"{name} must be a whole number, got {box.value:g}.")
+            return int(box.value)
+
+        t = cap.training_compute(self.hardware.value, n_devices=whole(self.devices, "Devices"), mfu=self.mfu.value,
+                                 parameters=self.parameters.value, tokens=self.tokens.value)
+        e = cap.embedding_memory(self.entities.value, whole(self.dimension, "The embedding dimension"),
+                                 self.value_bytes.value, whole(self.optimizer_states, "Optimizer states"))
+        self.training, self.embeddings = t, e
+        rows = [("flops", "training compute (6 x parameters x tokens)", cap.format_quantity(t.total_flops, "FLOP")),
+                ("wall-time", f"wall time on {t.n_devices} devices", f"{t.wall_hours:,.1f} hours"),
+                ("training-cost", "cost", f"${t.cost_usd:,.0f}"),
+                ("embedding-table", "embedding table", cap.format_bytes(e.table_bytes)),
+                ("embedding-training", "with optimizer states", cap.format_bytes(e.training_bytes))]
+        self.numbers.value = ("<table class='mlsd-capacity-table'>" + "".join(
+            f"<tr><td>{name}</td><td class='mlsd-{key}'><b>{value}</b></td></tr>" for key, name, value in rows)
+            + "</table>")
+        self.working.value = working_html(t, e)
+        self.say.value = say_html(f"{t.say()} {e.say()}")

@@ -33,7 +33,7 @@ def test_changing_daily_users_changes_peak_qps(page, open_app, assert_clean_page
 
 def test_capacity_calculator_app_renders_every_estimator(page, open_app, assert_clean_page, save_screenshots):
     open_app("capacity-calculator.ipynb", ".mlsd-rollout-planner .mlsd-users-per-arm")
-    for selector in (".mlsd-traffic-estimator img", ".mlsd-serving-estimator .mlsd-replicas",
+    for selector in (".mlsd-traffic-estimator img", ".mlsd-serving-estimator .mlsd-replicas", ".mlsd-training-estimator .mlsd-flops",
                      ".mlsd-latency-estimator img", ".mlsd-rollout-planner .mlsd-shadow"):
         expect(page.locator(selector).first).to_be_visible()
     assert_clean_page(page)
