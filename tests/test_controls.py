@@ -1,4 +1,5 @@
 import asyncio
+import threading
 
 from widgets import controls
 
@@ -18,7 +19,10 @@ def test_a_burst_of_changes_in_a_kernel_gives_one_redraw_with_the_latest_state(m
         redraw()
         await asyncio.sleep(0.05)
 
-    asyncio.run(scenario())
+    # its own loop in its own thread: a browser test's Playwright loop may be current in this one
+    worker = threading.Thread(target=lambda: asyncio.run(scenario()))
+    worker.start()
+    worker.join(10)
     assert calls == [10, 42]
 
 
