@@ -20,6 +20,7 @@ def test_a_built_wheel_carries_data_and_notebooks_and_loads_them(tmp_path):
     wheel = next((tmp_path / "dist").glob("mlsd_workbook-*.whl"))
     names = zipfile.ZipFile(wheel).namelist()
     assert "widgets/_data/questions.csv" in names and "widgets/_notebooks/00-start-here.ipynb" in names
+    assert "widgets/_jupyter/voila/templates/mlsd/index.html.j2" in names  # the offline Voila template
     site = tmp_path / "site"
     zipfile.ZipFile(wheel).extractall(site)
     code = ("import widgets.data, widgets.questions, widgets.framework, widgets.cli;"

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import errno
+import os
 import signal
 import socket
 import subprocess
@@ -18,6 +19,9 @@ from pathlib import Path
 from .context import START_PAGE
 
 DEFAULT_PORT = 8866
+CULL_IDLE_SECONDS = 3600
+#: Holds ``voila/templates/mlsd``: a Jupyter data folder the launcher adds to ``JUPYTER_PATH``.
+TEMPLATES_ROOT = Path(__file__).resolve().parent / "_jupyter"
 STOP_GRACE_SECONDS = 20
 
 
@@ -47,9 +51,31 @@ def check_port(host: str, port: int) -> str | None:
     return None
 
 
-def _run_server(command: list[str], cwd: Path) -> int:
+def voila_command(folder: Path, host: str = "127.0.0.1", port: int = DEFAULT_PORT) -> tuple[list[str], dict]:
+    """The Voila command line and environment that serve the workbook (the tests use it too).
+
+    The ``mlsd`` template (in ``widgets/_jupyter``, found through ``JUPYTER_PATH``) is Voila's lab
+    template without its CDN links, so the pages request nothing from the internet. A page that is
+    left (reloaded, navigated away, closed) shuts its kernel down; idle kernels are culled after an hour.
+    """
+    env = dict(os.environ)
+    env["JUPYTER_PATH"] = os.pathsep.join(p for p in (str(TEMPLATES_ROOT), env.get("JUPYTER_PATH", "")) if p)
+    command = [sys.executable, "-m", "voila", "--no-browser", f"--Voila.ip={host}", f"--port={port}",
+               "--Voila.port_retries=0", "--template=mlsd",
+               # Voila 0.5 sends no _xsrf token with the page's kernel-shutdown POST (voila#1458), so with
+               # the check on, every page left behind keeps its kernel. A Voila server has no login and
+               # no cookies to protect, so the check guards nothing here.
+               "--Voila.tornado_settings=disable_check_xsrf=True",
+               # a backstop for tabs that vanish without saying goodbye (a paused clock sends nothing)
+               f"--MappingKernelManager.cull_idle_timeout={CULL_IDLE_SECONDS}",
+               "--MappingKernelManager.cull_interval=300",
+               str(folder)]
+    return command, env
+
+
+def _run_server(command: list[str], cwd: Path, env: dict | None = None) -> int:
     """Run a server in the foreground; Ctrl-C stops it (and so its kernels) cleanly."""
-    child = subprocess.Popen(command, cwd=cwd)
+    child = subprocess.Popen(command, cwd=cwd, env=env)
     # A SIGTERM to this launcher (a service manager, a test) stops the server too, not only us.
     signal.signal(signal.SIGTERM, lambda *_: child.send_signal(signal.SIGTERM))
     try:
@@ -78,9 +104,8 @@ def serve(args) -> int:
         print("Share that address with your study group. Anyone who can reach this machine on that "
               "port can use the apps and write answers: serve only on a network you trust.")
     print("Press Ctrl-C to stop.")
-    command = [sys.executable, "-m", "voila", "--no-browser", f"--Voila.ip={args.host}", f"--port={args.port}",
-               "--Voila.port_retries=0", str(folder)]
-    return _run_server(command, folder)
+    command, env = voila_command(folder, args.host, args.port)
+    return _run_server(command, folder, env)
 
 
 def lab(args) -> int:

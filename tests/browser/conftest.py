@@ -108,15 +108,16 @@ def voila_server(tmp_path_factory, request) -> Iterator[VoilaServer]:
     home = root / "workbook-home"
     log_path = root / "voila.log"
     request.config.stash[_SERVER_LOG] = log_path
-    env = {**os.environ, "MLSD_WORKBOOK_HOME": str(home), "JUPYTER_RUNTIME_DIR": str(root / "runtime"),
-           "JUPYTER_PLATFORM_DIRS": "1", "PYTHONUNBUFFERED": "1"}
-    env.pop("QUERY_STRING", None)
+    from widgets.cli import voila_command
 
     process = None
+
     for _attempt in range(3):  # a port taken between _free_port() and Voila's bind: try another
         port = _free_port()
-        command = [sys.executable, "-m", "voila", "--no-browser", "--Voila.ip=127.0.0.1",
-                   "--Voila.port_retries=0", f"--port={port}", str(NOTEBOOKS)]
+        command, env = voila_command(NOTEBOOKS, "127.0.0.1", port)   # exactly what mlsd-workbook runs
+        env.update({"MLSD_WORKBOOK_HOME": str(home), "JUPYTER_RUNTIME_DIR": str(root / "runtime"),
+                    "JUPYTER_PLATFORM_DIRS": "1", "PYTHONUNBUFFERED": "1"})
+        env.pop("QUERY_STRING", None)
         with open(log_path, "ab") as log:
             log.write(f"$ {' '.join(command)}\n".encode())
             log.flush()
@@ -269,3 +270,31 @@ def save_screenshots():
     MLSD_UPDATE_SCREENSHOTS=1 the viewport shot (1280x800) also replaces docs/screenshots/<name>.png.
     ``top``: a selector scrolled to the top of the viewport first."""
     return _save_screenshots
+
+
+_LOCAL_HOSTS = {"127.0.0.1", "localhost", "[::1]"}
+
+
+@pytest.fixture(autouse=True)
+def offline_and_quiet(page):
+    """Fail any browser test whose page asked anything of a host other than the local server, or
+    logged a console error: the workbook must work offline, and a person would see the breakage."""
+    from urllib.parse import urlsplit
+
+    outside, console_errors = [], []
+
+    def on_request(req):
+        parts = urlsplit(req.url)
+        if parts.scheme in ("http", "https", "ws", "wss") and parts.hostname not in _LOCAL_HOSTS \
+                and f"[{parts.hostname}]" not in _LOCAL_HOSTS:
+            outside.append(req.url)
+
+    def on_console(msg):
+        if msg.type == "error":
+            console_errors.append(msg.text)
+
+    page.on("request", on_request)
+    page.on("console", on_console)
+    yield
+    assert not outside, "requests that left the local server:\n" + "\n".join(outside)
+    assert not console_errors, "console errors:\n" + "\n".join(console_errors)
