@@ -30,7 +30,7 @@ CLOCK_SYNC_SECONDS = 2.0
 SAVE_IDLE_SECONDS = 0.75
 SAVE_MAX_LAG_SECONDS = 1.5  # plus at most one tick: under 2 s behind the typing
 SCORE_OPTIONS = [("0 missed", 0), ("1 partly", 1), ("2 covered", 2)]
-_TONE_COLOUR = {"normal": "#1f2937", "warning": "#b45309", "over": "#b91c1c"}
+_TONE_COLOUR = {"normal": "var(--jp-content-font-color1, #1f2937)", "warning": "#b45309", "over": "#b91c1c"}
 _TONE_BAR = {"normal": "info", "warning": "warning", "over": "danger"}
 
 
@@ -246,7 +246,7 @@ class StepAnswer(W.VBox):
             mark = "nothing saved yet"
         else:
             mark = "saved " + time.strftime("%H:%M:%S", time.localtime(self._saved_at))
-        self.saved_mark.value = (f"<span class='mlsd-saved' style='color:#4b5563'>{mark} &middot; "
+        self.saved_mark.value = (f"<span class='mlsd-saved' style='color:var(--jp-content-font-color2, #4b5563)'>{mark} &middot; "
                                  f"<span class='mlsd-words'>{words_text}</span></span>")
 
     # -- the rubric --------------------------------------------------------------------------
@@ -258,12 +258,12 @@ class StepAnswer(W.VBox):
                                       style=W.ToggleButtonsStyle(button_width="6.5em"))
             control.observe(lambda change, item_id=item.id: self._on_score(item_id, change.new), names="value")
             hint = W.HTML()
-            label = W.HTML(f"<b>{html.escape(item.label)}</b><br><span style='color:#4b5563'>"
+            label = W.HTML(f"<b>{html.escape(item.label)}</b><br><span style='color:var(--jp-content-font-color2, #4b5563)'>"
                            f"{html.escape(item.description)}</span>", layout=W.Layout(width="45%"))
             self._score_controls[item.id] = control
             self._hints[item.id] = hint
             rows.append(W.HBox([label, W.VBox([control, hint])], layout=W.Layout(
-                border_bottom="1px solid #e5e7eb", padding="4px 0", flex_flow="row wrap")))
+                border_bottom="1px solid var(--jp-border-color2, #e5e7eb)", padding="4px 0", flex_flow="row wrap")))
         self.total_score = W.HTML()
         rows.append(self.total_score)
         self.rubric_box.children = rows

@@ -69,9 +69,9 @@ class CalibrationExplorer(W.VBox):
         rows = [("before", before), ] + ([(f"after {recal}", after)] if recal != "none" else [])
         body = "".join(f"<tr><td>{name}</td><td class='mlsd-ece'>{r['ece']:.4f}</td><td class='mlsd-brier'>{r['brier']:.4f}</td></tr>"
                        for name, r in rows)
-        body += (f"<tr style='color:#4b5563'><td>baseline: base rate for all</td><td>{base['ece']:.4f}</td>"
+        body += (f"<tr style='color:var(--jp-content-font-color2, #4b5563)'><td>baseline: base rate for all</td><td>{base['ece']:.4f}</td>"
                  f"<td>{base['brier']:.4f}</td></tr>")
         self.numbers.value = ("<table class='mlsd-calibration-table' style='margin-left:1em'><tr><th></th><th>ECE</th>"
-                              f"<th>Brier</th></tr>{body}</table><div style='color:#4b5563;margin-left:1em'>"
+                              f"<th>Brier</th></tr>{body}</table><div style='color:var(--jp-content-font-color2, #4b5563);margin-left:1em'>"
                               f"accuracy at 0.5: {self.study.accuracy[model]:.3f}; {self.study.y_test.size:,} test cases</div>")
         self.say.value = say_html(self.study.say(model, recal, bins, strategy))

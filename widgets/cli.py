@@ -51,7 +51,8 @@ def check_port(host: str, port: int) -> str | None:
     return None
 
 
-def voila_command(folder: Path, host: str = "127.0.0.1", port: int = DEFAULT_PORT) -> tuple[list[str], dict]:
+def voila_command(folder: Path, host: str = "127.0.0.1", port: int = DEFAULT_PORT,
+                  theme: str = "light") -> tuple[list[str], dict]:
     """The Voila command line and environment that serve the workbook (the tests use it too).
 
     The ``mlsd`` template (in ``widgets/_jupyter``, found through ``JUPYTER_PATH``) is Voila's lab
@@ -61,7 +62,9 @@ def voila_command(folder: Path, host: str = "127.0.0.1", port: int = DEFAULT_POR
     env = dict(os.environ)
     env["JUPYTER_PATH"] = os.pathsep.join(p for p in (str(TEMPLATES_ROOT), env.get("JUPYTER_PATH", "")) if p)
     command = [sys.executable, "-m", "voila", "--no-browser", f"--Voila.ip={host}", f"--port={port}",
-               "--Voila.port_retries=0", "--template=mlsd",
+               "--Voila.port_retries=0", "--template=mlsd", f"--theme={theme}",
+               # any page can also be opened with ?theme=dark or ?theme=light; the links keep it
+               "--VoilaConfiguration.allow_theme_override=YES",
                # Voila 0.5 sends no _xsrf token with the page's kernel-shutdown POST (voila#1458), so with
                # the check on, every page left behind keeps its kernel. A Voila server has no login and
                # no cookies to protect, so the check guards nothing here.
@@ -104,7 +107,7 @@ def serve(args) -> int:
         print("Share that address with your study group. Anyone who can reach this machine on that "
               "port can use the apps and write answers: serve only on a network you trust.")
     print("Press Ctrl-C to stop.")
-    command, env = voila_command(folder, args.host, args.port)
+    command, env = voila_command(folder, args.host, args.port, args.theme)
     return _run_server(command, folder, env)
 
 
@@ -149,6 +152,8 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("--port", type=int, default=DEFAULT_PORT, help=f"port to listen on (default {DEFAULT_PORT})")
         p.add_argument("--host", default="127.0.0.1",
                        help="address to listen on; 0.0.0.0 serves a study group on your network")
+        p.add_argument("--theme", choices=["light", "dark"], default="light",
+                       help="the apps' look (a page can also be opened with ?theme=dark)")
     p_lab = sub.add_parser("lab", help="open the notebooks in JupyterLab")
     p_lab.add_argument("--port", type=int, default=8888)
     p_export = sub.add_parser("export", help="write a practice session as Markdown and JSON")

@@ -128,7 +128,13 @@ def page_link(target: str, ctx: Context, environ=None) -> str:
     '01-define-the-problem.ipynb?question=uber-shared-rides&participant=Ada+L'
     >>> page_link("01-define-the-problem.ipynb", ctx, environ={})
     '01-define-the-problem.ipynb'
+    >>> page_link("00-start-here.ipynb", ctx, environ={"SERVER_SOFTWARE": "voila/0.5", "QUERY_STRING": "theme=dark"})
+    '00-start-here.ipynb?question=uber-shared-rides&participant=Ada+L&theme=dark'
     """
     if under_voila(environ):
-        return f"{target}?{urlencode({'question': ctx.question.id, 'participant': ctx.participant})}"
+        query = {"question": ctx.question.id, "participant": ctx.participant}
+        theme = query_params(environ).get("theme")
+        if theme in ("light", "dark"):   # a page opened in the dark theme keeps it
+            query["theme"] = theme
+        return f"{target}?{urlencode(query)}"
     return target

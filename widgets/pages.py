@@ -31,7 +31,7 @@ def open_store(home=None) -> tuple[AnswerStore | None, str | None]:
 
 #: Tables drawn in HTML widgets: left-aligned, compact (JupyterLab right-aligns table cells).
 TABLE_STYLE = ("<style>.mlsd-table{border-collapse:collapse}.mlsd-table th,.mlsd-table td{text-align:left;"
-               "padding:3px 14px 3px 0;vertical-align:top}.mlsd-table thead th{border-bottom:2px solid #d1d5db}"
+               "padding:3px 14px 3px 0;vertical-align:top}.mlsd-table thead th{border-bottom:2px solid var(--jp-border-color1, #d1d5db)}"
                "</style>")
 
 
@@ -48,10 +48,10 @@ def question_card(ctx: Context) -> str:
     return (
         "<div class='mlsd-question' style='border-left:4px solid #2563eb;padding:6px 12px;margin:6px 0'>"
         f"<div style='font-size:1.25em;font-weight:600' class='mlsd-question-title'>{html.escape(q.title)}</div>"
-        f"<div style='color:#4b5563'>{html.escape(q.problem_type)} &middot; {html.escape(q.domain)}{company}"
+        f"<div style='color:var(--jp-content-font-color2, #4b5563)'>{html.escape(q.problem_type)} &middot; {html.escape(q.domain)}{company}"
         f" &middot; answering as <b class='mlsd-participant'>{html.escape(ctx.participant)}</b></div>"
         f"<p style='margin:6px 0;line-height:1.45'>{html.escape(q.brief)}</p>"
-        f"<div style='color:#4b5563'>Assumed scale: {q.daily_active_users:,} daily active users &middot; "
+        f"<div style='color:var(--jp-content-font-color2, #4b5563)'>Assumed scale: {q.daily_active_users:,} daily active users &middot; "
         f"{q.items:,} items &middot; {q.actions_per_user_per_day:g} actions per user per day</div>"
         "</div>"
     )
@@ -119,7 +119,7 @@ class ExportPanel(W.VBox):
             name = export_filename(record, suffix)
             links.append(f"<a class='mlsd-download' download='{html.escape(name)}' "
                          f"href='data:{mime};charset=utf-8;base64,{data}'>Download {html.escape(name)}</a>")
-        self.result.value = (" &nbsp; ".join(links) + "<div style='color:#4b5563'>Also saved as "
+        self.result.value = (" &nbsp; ".join(links) + "<div style='color:var(--jp-content-font-color2, #4b5563)'>Also saved as "
                              + ", ".join(html.escape(str(p)) for p in paths) + "</div>")
         return paths
 

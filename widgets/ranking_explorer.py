@@ -164,5 +164,5 @@ class RankerExplorer(W.VBox):
             for name in self.curves.precision)
         self.numbers.value = (f"<table class='mlsd-rankers' style='margin-left:1em'><tr><th>ranker</th>"
                               f"<th>precision@{k}</th><th>ndcg@{k}</th></tr>{rows}</table>"
-                              f"<div style='color:#4b5563'>{self.curves.n_users:,} users, 100 candidates each</div>")
+                              f"<div style='color:var(--jp-content-font-color2, #4b5563)'>{self.curves.n_users:,} users, 100 candidates each</div>")
         self.say.value = say_html(self.curves.say(k))

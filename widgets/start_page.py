@@ -17,9 +17,9 @@ ANY = "any"
 _TABLE_STYLE = (
     "<style>.mlsd-bank{border-collapse:collapse;width:100%;font-size:0.92em}"
     ".mlsd-bank th,.mlsd-bank td{text-align:left;padding:3px 10px 3px 0;vertical-align:top}"
-    ".mlsd-bank thead th{border-bottom:2px solid #d1d5db;position:sticky;top:0;background:var(--jp-layout-color0,#fff)}"
+    ".mlsd-bank thead th{border-bottom:2px solid var(--jp-border-color1, #d1d5db);position:sticky;top:0;background:var(--jp-layout-color0,#fff)}"
     ".mlsd-bank tbody tr:nth-child(even){background:rgba(127,127,127,0.08)}"
-    ".mlsd-bank code{color:#6b7280;font-size:0.85em}</style>"
+    ".mlsd-bank code{color:var(--jp-content-font-color2, #6b7280);font-size:0.85em}</style>"
 )
 
 

@@ -86,6 +86,13 @@ def test_step_app_opens(page, open_app, questions, assert_clean_page, save_scree
     expect(page.locator(".mlsd-clock-status")).to_contain_text("used of")
     expect(widget_button(page, "Start")).to_be_visible()
 
+    # one real interaction: start the clock and see it count down
+    clock = page.locator(".mlsd-clock")
+    before = clock.inner_text()
+    widget_button(page, "Start").click()
+    expect(page.locator(".mlsd-clock-status")).to_contain_text("running")
+    expect(clock).not_to_have_text(before, timeout=5_000)
+
     # the way back keeps the context
     prev = page.locator(".mlsd-nav-prev")
     expect(prev).to_have_attribute("href", re.compile(rf"^0{step - 1}-[a-z-]+\.ipynb\?question={STEP_QUESTION}&"))
