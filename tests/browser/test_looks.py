@@ -12,7 +12,8 @@ FULL_HD = {"width": 1920, "height": 1080}
 
 def test_dark_theme_at_1920_keeps_the_theme_along_the_links(page, open_app, assert_clean_page, save_screenshots):
     page.set_viewport_size(FULL_HD)
-    open_app("00-start-here.ipynb", ".mlsd-step-link", participant="Dark Tester", theme="dark")
+    open_app("00-start-here.ipynb", ".mlsd-step-link", question="spotify-recommendations", participant="Dark Tester",
+             theme="dark")
     expect(page.locator("body")).to_have_attribute("data-jp-theme-light", "false")
     # our text follows the theme: light on dark, not the light theme's dark grey
     colour = page.locator(".mlsd-question-title").evaluate("e => getComputedStyle(e).color")
