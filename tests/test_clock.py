@@ -51,3 +51,14 @@ def test_invalid_clock_is_rejected(bad):
                                             (0.2, "00:01"), (0, "00:00"), (-0.5, "+00:00"), (-61, "+01:01")])
 def test_format_clock(seconds, shown):
     assert format_clock(seconds) == shown
+
+
+def test_time_left_and_time_used_always_add_up_to_the_budget():
+    from widgets.clock import format_elapsed
+
+    def seconds(text):
+        m, s = text.split(":")
+        return int(m) * 60 + int(s)
+
+    for used in [0, 0.1, 0.9, 1.0, 2.5, 59.99, 60, 300.4, 479.9]:
+        assert seconds(format_clock(480 - used)) + seconds(format_elapsed(used)) == 480, used

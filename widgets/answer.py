@@ -18,7 +18,7 @@ from typing import Callable
 
 import ipywidgets as W
 
-from .clock import ClockState, format_clock
+from .clock import ClockState, format_clock, format_elapsed
 from .controls import kernel_loop
 from .framework import Step, coverage
 from .store import AnswerStore, StoreError
@@ -155,7 +155,7 @@ class StepAnswer(W.VBox):
         self.pause_button.description = "Resume" if resumable else "Pause"
         self.pause_button.icon = "play" if resumable else "pause"
         self.reset_button.disabled = status == "ready"
-        used = format_clock(clock.elapsed(now))
+        used = format_elapsed(clock.elapsed(now))
         self.status.value = (f"<span class='mlsd-clock-status'>{status} &middot; {used} used of "
                              f"{self.step.minutes} min</span>")
         if tone == "over" and not self._rubric_opened_by_timeout:

@@ -120,3 +120,21 @@ def format_clock(seconds: float) -> str:
         sign = ""
     minutes, secs = divmod(whole, 60)
     return f"{sign}{minutes:02d}:{secs:02d}"
+
+
+def format_elapsed(seconds: float) -> str:
+    """Format time used as ``mm:ss``, rounded down: a second counts once it has fully passed.
+
+    The countdown (:func:`format_clock`) rounds up, so the two always add up to the budget.
+
+    Examples
+    --------
+    >>> format_elapsed(2.9), format_elapsed(0), format_elapsed(125.0)
+    ('00:02', '00:00', '02:05')
+    >>> format_clock(480 - 2.9), format_elapsed(2.9)   # 07:58 left + 00:02 used = 08:00
+    ('07:58', '00:02')
+    """
+    import math
+
+    minutes, secs = divmod(int(math.floor(max(0.0, seconds))), 60)
+    return f"{minutes:02d}:{secs:02d}"

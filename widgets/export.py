@@ -11,7 +11,7 @@ import re
 from datetime import datetime, timezone
 from pathlib import Path
 
-from .clock import format_clock
+from .clock import format_clock, format_elapsed
 from .framework import load_framework
 from .questions import load_bank
 from .store import AnswerStore, SCORE_RANGE, StoreError
@@ -92,8 +92,8 @@ def to_markdown(record: dict) -> str:
         "",
         f"- Participant: {record['participant']}",
         f"- Problem type: {q['problem_type']}; domain: {q['domain']}",
-        f"- Time used: {format_clock(record['total_elapsed_seconds'])} of "
-        f"{format_clock(record['total_budget_seconds'])}",
+        f"- Time used: {format_elapsed(record['total_elapsed_seconds'])} of "
+        f"{format_elapsed(record['total_budget_seconds'])}",
         f"- Exported: {record['exported_at']}",
         "",
         f"> {q['brief']}",
@@ -104,7 +104,7 @@ def to_markdown(record: dict) -> str:
         lines += [
             f"## Step {s['step']}: {s['title']}",
             "",
-            f"Time: {format_clock(s['elapsed_seconds'])} of {format_clock(s['budget_seconds'])}{over}. "
+            f"Time: {format_elapsed(s['elapsed_seconds'])} of {format_elapsed(s['budget_seconds'])}{over}. "
             f"Self-score: {s['self_score']} / {s['self_score_max']}.",
             "",
             s["answer"].strip() or "_No answer yet._",

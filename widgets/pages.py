@@ -130,7 +130,7 @@ class ExportPanel(W.VBox):
 
 def session_summary_html(store: AnswerStore, ctx: Context) -> str:
     """A table of the practice session: per step the time used against the budget, words, self-score."""
-    from .clock import format_clock
+    from .clock import format_elapsed
 
     record = session_record(store, ctx.participant, ctx.question.id)
     rows = []
@@ -139,9 +139,9 @@ def session_summary_html(store: AnswerStore, ctx: Context) -> str:
         style = " style='color:#b91c1c'" if over else ""
         rows.append(
             f"<tr><td>{s['step']}. {html.escape(s['title'])}</td>"
-            f"<td{style}>{format_clock(s['elapsed_seconds'])} / {format_clock(s['budget_seconds'])}</td>"
+            f"<td{style}>{format_elapsed(s['elapsed_seconds'])} / {format_elapsed(s['budget_seconds'])}</td>"
             f"<td>{len(s['answer'].split())}</td><td>{s['self_score']} / {s['self_score_max']}</td></tr>")
     return (TABLE_STYLE + "<table class='mlsd-summary mlsd-table'><thead><tr><th>Step</th><th>Time used / budget</th><th>Words</th>"
             "<th>Self-score</th></tr></thead><tbody>" + "".join(rows) + "</tbody><tfoot><tr><td>Total</td>"
-            f"<td>{format_clock(record['total_elapsed_seconds'])} / {format_clock(record['total_budget_seconds'])}</td>"
+            f"<td>{format_elapsed(record['total_elapsed_seconds'])} / {format_elapsed(record['total_budget_seconds'])}</td>"
             "<td></td><td></td></tr></tfoot></table>")

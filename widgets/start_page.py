@@ -6,7 +6,7 @@ import html
 
 import ipywidgets as W
 
-from .clock import format_clock
+from .clock import format_elapsed
 from .context import Context, notebook_name, page_link, resolve_context
 from .framework import PROBLEM_TYPES, load_framework
 from .pages import TABLE_STYLE, ExportPanel, link_area, message_html, open_store, question_card, show_links
@@ -172,7 +172,7 @@ class StartPage(W.VBox):
             else:
                 clock = attempt.clock(step.budget_seconds)
                 words = len(attempt.text.split())
-                progress = f"{format_clock(clock.elapsed(self.store.now()))} used, {words} words"
+                progress = f"{format_elapsed(clock.elapsed(self.store.now()))} used, {words} words"
             href = html.escape(page_link(notebook_name(step), ctx))
             rows.append(
                 f"<tr><td>{step.number}</td><td><a class='mlsd-step-link' href='{href}'>{html.escape(step.title)}</a>"
