@@ -16,7 +16,7 @@ from . import capacity as cap
 from .controls import Coalesced, error_html, say_html
 from .plotting import COLOURS, BlitFigure, new_figure, png
 
-_NUMBER = dict(layout=W.Layout(width="19em"), style={"description_width": "11em"})
+_NUMBER = dict(layout=W.Layout(width="22em"), style={"description_width": "13.5em"})
 
 
 def _number(value: float, description: str, tooltip: str = "") -> W.FloatText:

@@ -19,7 +19,7 @@ class ProblemTypeGuide(W.VBox):
         if problem_type not in {pt.id for pt in self.framework.problem_types}:
             problem_type = options[0][1]
         self.selector = W.ToggleButtons(options=options, value=problem_type,
-                                        style=W.ToggleButtonsStyle(button_width="9.5em"))
+                                        style=W.ToggleButtonsStyle(button_width="11em"))
         self.details = W.HTML()
         self.selector.observe(lambda change: self._render(change.new), names="value")
         self.children = [self.selector, self.details]
