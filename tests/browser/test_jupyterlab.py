@@ -1,0 +1,197 @@
+"""Step 1 inside a real JupyterLab: run all cells, the clock renders and counts down, and the link
+to step 2 opens ``02-data-pipeline.ipynb`` in a new Lab tab.
+
+JupyterLab runs as a child process over a temporary COPY of ``notebooks/`` (Lab writes checkpoints
+and marks a notebook modified as soon as its kernel fills in the metadata), with its own answer
+store, runtime folder, user settings and workspaces, so nothing of the repository or of the person
+running the tests is touched.
+
+Without help, Lab's page stays local and quiet (its news feed and update check go through its own
+server), but it opens a "Would you like to get notified about official Jupyter news?" toast over the
+bottom right of the notebook. The user settings below answer that question with "Never" (which also
+keeps the update check off), and ``--LabApp.extension_manager=readonly`` keeps the server from ever
+asking PyPI about extensions. Nothing had to be allowed: the global ``offline_and_quiet`` check
+applies unchanged (a ``blob:`` URL Lab loads itself is not a network request).
+
+See ``TESTING.md`` (JupyterLab section) for why each of these is needed on these machines.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import time
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterator
+from urllib.parse import urlsplit
+
+import pytest
+from playwright.sync_api import expect
+
+from .conftest import NOTEBOOKS, READY_TIMEOUT_SECONDS, _answers, _free_port, _stop
+
+pytestmark = pytest.mark.browser
+
+STEP_1 = "01-define-the-problem.ipynb"
+STEP_2 = "02-data-pipeline.ipynb"
+BUDGET = "08:00"   # step 1's time budget, as the clock shows it before Start
+#: Lab user settings: never fetch news (no "Jupyter news?" toast over the page), never check for updates.
+LAB_SETTINGS = {
+    "@jupyterlab/apputils-extension/notification.jupyterlab-settings": {
+        "fetchNews": "false", "checkForUpdates": False,
+    },
+}
+#: A kernel start plus a run of the notebook's cells (a few seconds here).
+WIDGET_TIMEOUT_MS = 30_000
+#: Wait for a countdown to reach ``limit`` seconds or less (the kernel ticks the clock every 0.5 s).
+CLOCK_AT_MOST = """([selector, limit]) => {
+    const text = document.querySelector(selector)?.textContent.trim() ?? "";
+    const m = /^(\\d+):(\\d\\d)$/.exec(text);
+    return m !== null && 60 * Number(m[1]) + Number(m[2]) <= limit;
+}"""
+
+
+@dataclass
+class LabServer:
+    """A running JupyterLab over a copy of the notebooks."""
+
+    base_url: str
+    pid: int
+    log_path: Path
+    root_dir: Path
+    home: Path
+
+    def url(self, notebook: str) -> str:
+        return f"{self.base_url}/lab/tree/{notebook}"
+
+    def log(self) -> str:
+        return self.log_path.read_text(errors="replace") if self.log_path.exists() else "(no server log)"
+
+    @contextmanager
+    def log_on_failure(self) -> Iterator[None]:
+        """Append the server's log (kernel errors show up there) to any failure inside the block."""
+        try:
+            yield
+        except BaseException as exc:
+            exc.add_note(f"--- jupyter lab log {self.log_path} ---\n{self.log()[-20_000:]}")
+            raise
+
+
+def _write_settings(folder: Path) -> None:
+    for relative, values in LAB_SETTINGS.items():
+        path = folder / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(values), encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def lab_server(tmp_path_factory) -> Iterator[LabServer]:
+    """``jupyter lab`` on a free local port over a temporary copy of ``notebooks/``."""
+    root = tmp_path_factory.mktemp("jupyterlab")
+    root_dir = root / "notebooks"
+    shutil.copytree(NOTEBOOKS, root_dir, ignore=shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__"))
+    home, settings = root / "workbook-home", root / "lab-settings"
+    _write_settings(settings)
+    log_path = root / "jupyterlab.log"
+    env = {**os.environ,
+           "MLSD_WORKBOOK_HOME": str(home), "JUPYTERLAB_SETTINGS_DIR": str(settings),
+           "JUPYTERLAB_WORKSPACES_DIR": str(root / "lab-workspaces"), "JUPYTER_RUNTIME_DIR": str(root / "runtime"),
+           "JUPYTER_PLATFORM_DIRS": "1", "PYTHONUNBUFFERED": "1"}
+    for name in ("QUERY_STRING", "SERVER_SOFTWARE"):   # never look like a Voila kernel
+        env.pop(name, None)
+
+    process = None
+    for _attempt in range(3):  # a port taken between _free_port() and Lab's bind: try another
+        port = _free_port()
+        command = [sys.executable, "-m", "jupyterlab", "--no-browser", "--allow-root",
+                   "--IdentityProvider.token=", "--ServerApp.ip=127.0.0.1", "--ServerApp.port_retries=0",
+                   f"--port={port}", f"--ServerApp.root_dir={root_dir}", "--LabApp.extension_manager=readonly"]
+        with open(log_path, "ab") as log:
+            log.write(f"$ {' '.join(command)}\n".encode())
+            log.flush()
+            process = subprocess.Popen(command, cwd=root, env=env, stdout=log, stderr=subprocess.STDOUT,
+                                       stdin=subprocess.DEVNULL)
+        ready_url = f"http://127.0.0.1:{port}/api"
+        deadline = time.monotonic() + READY_TIMEOUT_SECONDS
+        try:
+            while time.monotonic() < deadline and process.poll() is None and not _answers(ready_url):
+                time.sleep(0.2)
+        except BaseException:  # Ctrl-C while waiting: do not leave the server behind
+            _stop(process)
+            raise
+        if process.poll() is None and _answers(ready_url):
+            break
+        _stop(process)
+        if "address already in use" not in log_path.read_text(errors="replace").lower():
+            pytest.fail(f"JupyterLab did not answer {ready_url} within {READY_TIMEOUT_SECONDS:.0f} s.\n"
+                        f"--- server log {log_path} ---\n{log_path.read_text(errors='replace')}", pytrace=False)
+    else:
+        pytest.fail(f"JupyterLab found no free port in 3 tries.\n--- server log ---\n{log_path.read_text()}",
+                    pytrace=False)
+
+    try:
+        yield LabServer(f"http://127.0.0.1:{port}", process.pid, log_path, root_dir, home)
+    finally:
+        _stop(process)
+
+
+def seconds(clock_text: str) -> int:
+    """``"07:58"`` -> 478."""
+    minutes, secs = clock_text.strip().split(":")
+    return int(minutes) * 60 + int(secs)
+
+
+def test_step_1_runs_in_jupyterlab(page, lab_server, questions, save_screenshots, widget_button):
+    with lab_server.log_on_failure():
+        page.goto(lab_server.url(STEP_1))
+        notebook = page.locator(".jp-NotebookPanel:not(.lm-mod-hidden)")
+        expect(notebook.locator(".jp-Cell").first).to_be_visible(timeout=WIDGET_TIMEOUT_MS)
+        current_tab = page.locator(".lm-DockPanel-tabBar .lm-TabBar-tab.lm-mod-current .lm-TabBar-tabLabel")
+        expect(current_tab).to_have_text(STEP_1)
+
+        # Run > Run All Cells, once the kernel is connected: a Run All clicked while Lab is still
+        # setting the notebook up does nothing (seen here about one run in three)
+        kernel_status = page.get_by_role("contentinfo").get_by_role("button", name=re.compile(r"\| Idle$"))
+        expect(kernel_status).to_be_visible(timeout=WIDGET_TIMEOUT_MS)
+        page.locator(".lm-MenuBar-itemLabel", has_text=re.compile(r"^Run$")).click()
+        run_all = page.locator(".lm-Menu-item", has_text=re.compile(r"^Run All Cells"))
+        expect(run_all).not_to_have_class(re.compile(r"\blm-mod-disabled\b"))
+        run_all.click()
+
+        # the timer widget: an empty store means the bank's first question and the full budget
+        clock = notebook.locator(".mlsd-clock")
+        expect(clock).to_be_visible(timeout=WIDGET_TIMEOUT_MS)
+        expect(clock).to_have_text(re.compile(r"^\d\d:\d\d$"))
+        expect(clock).to_have_text(BUDGET)
+        first_question = next(iter(questions.values()))
+        expect(notebook.locator(".mlsd-question-title")).to_be_visible()
+        expect(notebook.locator(".mlsd-question-title")).to_have_text(first_question["title"])
+
+        # Start: the countdown goes down on its own, ticked from the kernel
+        widget_button(notebook, "Start").click()
+        expect(notebook.locator(".mlsd-clock-status")).to_contain_text("running", timeout=5_000)
+        started_at = seconds(clock.inner_text())
+        page.wait_for_function(CLOCK_AT_MOST, arg=[".jp-NotebookPanel:not(.lm-mod-hidden) .mlsd-clock",
+                                                   started_at - 2], timeout=10_000)
+        expect(widget_button(notebook, "Start")).to_be_disabled()
+        save_screenshots(page, "jupyterlab-step-1", top=".mlsd-question")
+
+        # the last cell's link to step 2: Lab opens the notebook itself, in a new tab of its own
+        next_link = notebook.locator("a.mlsd-nav-next")
+        expect(next_link).to_have_count(1, timeout=WIDGET_TIMEOUT_MS)
+        # the widget writes the bare file name; Lab's renderer turns it into the file's /files/ URL
+        # and hooks a click on it to open the notebook in Lab instead of following the link
+        assert urlsplit(next_link.get_attribute("href")).path == f"/files/{STEP_2}"
+        next_link.click()
+        tab_labels = page.locator(".lm-DockPanel-tabBar .lm-TabBar-tabLabel")
+        expect(tab_labels.filter(has_text=re.compile(rf"^{re.escape(STEP_2)}$"))).to_have_count(1, timeout=10_000)
+        expect(current_tab).to_have_text(STEP_2)
+        expect(tab_labels.filter(has_text=re.compile(rf"^{re.escape(STEP_1)}$"))).to_have_count(1)   # still open
+        assert len(page.context.pages) == 1, "the link opened a browser tab instead of a Lab tab"
+        assert page.url.startswith(lab_server.base_url + "/lab")
