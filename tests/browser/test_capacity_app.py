@@ -36,5 +36,13 @@ def test_capacity_calculator_app_renders_every_estimator(page, open_app, assert_
     for selector in (".mlsd-traffic-estimator img", ".mlsd-serving-estimator .mlsd-replicas", ".mlsd-training-estimator .mlsd-flops",
                      ".mlsd-latency-estimator img", ".mlsd-rollout-planner .mlsd-shadow"):
         expect(page.locator(selector).first).to_be_visible()
+    # one real interaction: double the peak the fleet must serve and see the replica count change
+    serving = page.locator(".mlsd-serving-estimator")
+    replicas = serving.locator(".mlsd-replicas")
+    before = replicas.inner_text()
+    peak = serving.locator(".widget-text input").first           # "Peak requests / s"
+    peak.fill(str(2 * int(float(peak.input_value())) + 1000))
+    peak.press("Enter")
+    expect(replicas).not_to_have_text(before)
     assert_clean_page(page)
     save_screenshots(page, "capacity-calculator")
