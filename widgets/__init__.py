@@ -1,10 +1,13 @@
 """MLSD Workbook: practise machine-learning system design interviews on a real clock.
 
-The package has two layers. The pure layer (``data``, ``framework``, ``questions``, ``clock``,
-``store``, ``context``, ``export``) needs only the standard library, numpy and pandas and is what
-tests and scripts call. The UI layer (``answer``, ``start_page``, ``step_page``) wraps it in
-ipywidgets for the notebooks. Importing this package imports neither pandas nor ipywidgets; each
-module imports what it needs.
+The package has two layers. The pure layer needs only the standard library, numpy, pandas and (for
+models) scikit-learn: ``data`` (finding the data files), ``framework``, ``questions``, ``clock``,
+``store``, ``context``, ``export``, ``metrics``, ``evaluation``, ``datasets`` and ``capacity``.
+The UI layer wraps it thinly in ipywidgets and matplotlib: ``answer``, ``start_page``,
+``step_page``, ``pages``, ``problem_types``, the step-4 explorers (``ranking_explorer``,
+``threshold_explorer``, ``calibration_explorer``, ``fairness_explorer``), ``capacity_estimators``,
+with ``controls`` and ``plotting`` as shared pieces. ``cli`` is the ``mlsd-workbook`` command.
+Importing this package imports none of them; each module imports what it needs.
 """
 
 __version__ = "0.1.0"
