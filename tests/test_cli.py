@@ -1,6 +1,6 @@
 import socket
 
-from widgets.cli import check_port, main, notebooks_dir
+from widgets.cli import TEMPLATES_ROOT, check_port, main, notebooks_dir, voila_command
 from widgets.store import AnswerStore
 
 
@@ -37,3 +37,14 @@ def test_export_mistakes_are_short_messages(tmp_path, capsys):
     blocker.write_text("x")
     assert main(["export", "--participant", "Grace", "--question", "uber-shared-rides", "--out", str(blocker / "d")]) == 2
     assert "Cannot write the export" in capsys.readouterr().err
+
+
+def test_pages_render_progressively_unless_kernels_are_preheated(tmp_path, capsys):
+    command, env = voila_command(tmp_path)
+    assert "--progressive_rendering=True" in command and not any("preheat" in c for c in command)
+    assert command[-1] == str(tmp_path) and str(TEMPLATES_ROOT) in env["JUPYTER_PATH"]
+    command, _ = voila_command(tmp_path, preheat=2)
+    assert {"--preheat_kernel=True", "--pool_size=2"} <= set(command)
+    assert "--progressive_rendering=True" not in command   # Voila refuses the two together
+    assert main(["--preheat", "-1", "--port", "1"]) == 2
+    assert "--preheat must be 0 or more" in capsys.readouterr().err

@@ -1,6 +1,6 @@
 """``mlsd-workbook``: serve the workbook as Voila apps, open it in JupyterLab, export answers.
 
-    mlsd-workbook [serve] [--port 8866] [--host 127.0.0.1]   the apps, start page first
+    mlsd-workbook [serve] [--port 8866] [--host 127.0.0.1] [--preheat N]   the apps, start page first
     mlsd-workbook lab [--port 8888]                           the same notebooks in JupyterLab
     mlsd-workbook export --participant NAME --question ID [--out DIR]
 """
@@ -52,13 +52,24 @@ def check_port(host: str, port: int) -> str | None:
 
 
 def voila_command(folder: Path, host: str = "127.0.0.1", port: int = DEFAULT_PORT,
-                  theme: str = "light") -> tuple[list[str], dict]:
+                  theme: str = "light", preheat: int = 0) -> tuple[list[str], dict]:
     """The Voila command line and environment that serve the workbook (the tests use it too).
 
     The ``mlsd`` template (in ``widgets/_jupyter``, found through ``JUPYTER_PATH``) is Voila's lab
     template without its CDN links, so the pages request nothing from the internet. A page that is
     left (reloaded, navigated away, closed) shuts its kernel down; idle kernels are culled after an hour.
+
+    Kernels: by default each page starts its kernel on request and Voila sends every cell's output
+    as soon as it has run (progressive rendering), so the clock shows before the step's heavier
+    tools are built. ``preheat=N`` keeps N kernels per notebook ready instead (Voila refuses the
+    two together); each runs its notebook up to the page's context and waits there for the request
+    (:func:`widgets.context.wait_for_voila_request`). ``benchmarks/app_load.py`` measures both: on 2
+    cores progressive rendering gets every app's first widget within 1.3x of an empty notebook and
+    holds no idle memory, while preheating is faster for light pages but slower for step 4 and for a
+    second person opening the same page at once.
     """
+    if preheat < 0:
+        raise ValueError("--preheat must be 0 or more kernels per notebook.")
     env = dict(os.environ)
     env["JUPYTER_PATH"] = os.pathsep.join(p for p in (str(TEMPLATES_ROOT), env.get("JUPYTER_PATH", "")) if p)
     command = [sys.executable, "-m", "voila", "--no-browser", f"--Voila.ip={host}", f"--port={port}",
@@ -71,8 +82,12 @@ def voila_command(folder: Path, host: str = "127.0.0.1", port: int = DEFAULT_POR
                "--Voila.tornado_settings=disable_check_xsrf=True",
                # a backstop for tabs that vanish without saying goodbye (a paused clock sends nothing)
                f"--MappingKernelManager.cull_idle_timeout={CULL_IDLE_SECONDS}",
-               "--MappingKernelManager.cull_interval=300",
-               str(folder)]
+               "--MappingKernelManager.cull_interval=300"]
+    if preheat:
+        command += ["--preheat_kernel=True", f"--pool_size={preheat}"]
+    else:
+        command += ["--progressive_rendering=True"]
+    command.append(str(folder))
     return command, env
 
 
@@ -96,6 +111,8 @@ def _run_server(command: list[str], cwd: Path, env: dict | None = None) -> int:
 
 def serve(args) -> int:
     problem = check_port(args.host, args.port)
+    if args.preheat < 0:
+        problem = "--preheat must be 0 or more kernels per notebook."
     if problem:
         print(f"mlsd-workbook: {problem}", file=sys.stderr)
         return 2
@@ -107,7 +124,7 @@ def serve(args) -> int:
         print("Share that address with your study group. Anyone who can reach this machine on that "
               "port can use the apps and write answers: serve only on a network you trust.")
     print("Press Ctrl-C to stop.")
-    command, env = voila_command(folder, args.host, args.port, args.theme)
+    command, env = voila_command(folder, args.host, args.port, args.theme, args.preheat)
     return _run_server(command, folder, env)
 
 
@@ -154,6 +171,9 @@ def build_parser() -> argparse.ArgumentParser:
                        help="address to listen on; 0.0.0.0 serves a study group on your network")
         p.add_argument("--theme", choices=["light", "dark"], default="light",
                        help="the apps' look (a page can also be opened with ?theme=dark)")
+        p.add_argument("--preheat", type=int, default=0, metavar="N",
+                       help="keep N kernels per notebook ready (default 0: start on request and show each "
+                            "cell's output as it runs, measured best on 2 cores; see benchmarks/app_load.py)")
     p_lab = sub.add_parser("lab", help="open the notebooks in JupyterLab")
     p_lab.add_argument("--port", type=int, default=8888)
     p_export = sub.add_parser("export", help="write a practice session as Markdown and JSON")

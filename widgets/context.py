@@ -5,7 +5,9 @@ Sources, first that gives a usable value wins:
 1. the notebook's own parameters (papermill's ``-p question_id ... -p participant ...``);
 2. the page's URL query, ``?question=...&participant=...``: Voila hands the query to the kernel
    as the CGI variable ``QUERY_STRING``, and the start page puts both into every link it draws,
-   so each browser in a study group carries its own participant;
+   so each browser in a study group carries its own participant. A preheated kernel (``mlsd-workbook
+   --preheat N``) runs the notebook before anyone asks for it, so it first waits here for the
+   request (:func:`wait_for_voila_request`);
 3. the last context saved in the store (how JupyterLab, which has no query, carries it);
 4. defaults: participant ``guest`` and the first question of the bank.
 
@@ -47,6 +49,24 @@ def query_params(environ=None) -> dict[str, str]:
     return {k: v[-1] for k, v in parse_qs(env.get("QUERY_STRING", "")).items()}
 
 
+def wait_for_voila_request() -> bool:
+    """In a kernel Voila preheated, block until a browser asks for the page; return whether it waited.
+
+    Voila starts preheated kernels with ``VOILA_PREHEAT=True`` and runs the notebook before any
+    request, so ``QUERY_STRING`` is not known yet: ``voila.utils.wait_for_request`` pauses until it is
+    and puts the request's variables into ``os.environ``. Everywhere else (a cold Voila kernel,
+    JupyterLab, papermill, tests) this returns at once. Only the first call waits: afterwards the
+    variable is set to ``False``, as Voila sets it for a kernel started on request.
+    """
+    if os.environ.get("VOILA_PREHEAT", "False") != "True":
+        return False
+    from voila.utils import wait_for_request
+
+    wait_for_request()
+    os.environ["VOILA_PREHEAT"] = "False"
+    return True
+
+
 def under_voila(environ=None) -> bool:
     """True inside a kernel that Voila started (it sets ``SERVER_SOFTWARE=voila/<version>``)."""
     env = os.environ if environ is None else environ
@@ -70,6 +90,8 @@ def resolve_context(store: AnswerStore, question_id: str | None = None, particip
     'Ada'
     """
     bank = bank or load_bank()
+    if environ is None:
+        wait_for_voila_request()
     query = query_params(environ)
     saved = store.get_context()
     messages: list[str] = []
