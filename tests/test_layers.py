@@ -6,7 +6,7 @@ import sys
 import pytest
 
 PURE = ["data", "framework", "questions", "clock", "store", "context", "export", "metrics", "evaluation",
-        "datasets", "capacity"]
+        "datasets", "capacity", "splits", "privacy", "features", "model_choice", "architectures"]
 
 
 @pytest.mark.parametrize("module", PURE)
