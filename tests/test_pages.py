@@ -111,3 +111,63 @@ def test_links_are_plain_html_under_voila_and_lab_outputs_elsewhere(monkeypatch)
     assert isinstance(nav, W.HTML)
     assert "href='01-define-the-problem.ipynb?question=uber-shared-rides&amp;participant=Ada'" in nav.value
     assert "target=" not in nav.value
+
+
+def test_a_preheated_step_page_opens_on_the_requests_question_and_its_tools_follow(monkeypatch):
+    """In a preheated Voila kernel the notebook runs before the request: the page opens when it
+    arrives, and the tools built meanwhile move to the URL's question."""
+    import asyncio
+    import os
+    import threading
+
+    import voila.utils
+
+    from widgets.architecture_diagram import ArchitectureDiagram
+    from widgets.capacity_estimators import RolloutPlanner, ServingEstimator, TrafficStorageEstimator
+    from widgets.questions import load_bank
+
+    bank = load_bank()
+    asked = bank.get("youtube-offensive-content")
+    assert asked.problem_type != next(iter(bank)).problem_type   # so following the question shows
+    request = threading.Event()
+
+    def fake_wait_for_request(url=None):   # what Voila does when the browser's request arrives
+        assert request.wait(10)
+        os.environ["QUERY_STRING"] = f"question={asked.id}&participant=Ada"
+        os.environ["SERVER_SOFTWARE"] = "voila/0.5"
+
+    monkeypatch.setattr(voila.utils, "wait_for_request", fake_wait_for_request)
+    for name, value in (("VOILA_PREHEAT", "True"), ("QUERY_STRING", ""), ("SERVER_SOFTWARE", "")):
+        monkeypatch.setenv(name, value)   # restored after the test
+
+    async def kernel():   # a kernel runs the cells on its event loop
+        page = StepPage(5)
+        serving = ServingEstimator.for_page(page)
+        rollout = RolloutPlanner.for_page(page, serving=serving)
+        traffic, diagram, links = TrafficStorageEstimator.for_page(page), ArchitectureDiagram.for_page(page), page.navigation
+        before = (page.pending, page.answer, page.children[0].value, links.children)
+        request.set()
+        for _ in range(500):
+            if not page.pending:
+                break
+            await asyncio.sleep(0.01)
+        return page, before, (serving, rollout, traffic, diagram, links)
+
+    page, before, (serving, rollout, traffic, diagram, links) = asyncio.run(kernel())
+    assert before[0] is True and before[1] is None and "Opening the page" in before[2] and before[3] == ()
+    assert (page.pending, page.context.question.id, page.context.participant) == (False, asked.id, "Ada")
+    assert page.answer is not None and asked.title in page.children[0].value
+    assert traffic.users.value == asked.daily_active_users
+    assert rollout.daily_users.value == asked.daily_active_users
+    assert serving.peak.value == ServingEstimator.for_question(asked).peak.value
+    assert diagram.problem_type.value == asked.problem_type
+    assert f"question={asked.id}&amp;participant=Ada" in links.children[0].value   # Voila's plain HTML links
+
+
+def test_outside_a_preheated_kernel_the_step_page_opens_at_once(monkeypatch):
+    monkeypatch.delenv("VOILA_PREHEAT", raising=False)
+    page = StepPage(1, question_id="youtube-offensive-content")
+    assert not page.pending and page.answer is not None
+    opened = []
+    page.when_open(lambda: opened.append(True))
+    assert opened == [True]

@@ -17,7 +17,7 @@ from matplotlib.patches import FancyArrowPatch, FancyBboxPatch, Rectangle
 from matplotlib.path import Path
 
 from . import architectures as A
-from .controls import Coalesced, error_html, say_html
+from .controls import Coalesced, FollowsQuestion, error_html, say_html
 from .data import DataFileError
 from .plotting import encode_png, new_figure
 
@@ -164,7 +164,7 @@ def diagram_png(arch: A.Architecture, highlight: str | None = None) -> bytes:
     return encode_png(np.asarray(fig.canvas.buffer_rgba()))
 
 
-class ArchitectureDiagram(W.VBox):
+class ArchitectureDiagram(FollowsQuestion, W.VBox):
     """The usual architecture of a problem type, with each box's role and cost and the online latency.
 
     Controls: ``problem_type`` (a Dropdown of the five types) and ``box`` (a Dropdown of the boxes;
@@ -213,6 +213,10 @@ class ArchitectureDiagram(W.VBox):
     def for_question(cls, question, **overrides) -> "ArchitectureDiagram":
         """The diagram for a question's problem type (a :class:`widgets.questions.Question`)."""
         return cls(problem_type=question.problem_type, **overrides)
+
+    def use_question(self, question) -> None:
+        """Show another question's problem type."""
+        self.select(question.problem_type)
 
     @property
     def architecture(self) -> A.Architecture:

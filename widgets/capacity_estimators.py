@@ -13,7 +13,7 @@ import ipywidgets as W
 import numpy as np
 
 from . import capacity as cap
-from .controls import Coalesced, error_html, say_html
+from .controls import Coalesced, FollowsQuestion, error_html, say_html
 from .plotting import COLOURS, BlitFigure, new_figure, png
 
 _NUMBER = dict(layout=W.Layout(width="22em"), style={"description_width": "13.5em"})
@@ -58,7 +58,7 @@ class _Estimator(W.VBox):
         raise NotImplementedError
 
 
-class TrafficStorageEstimator(_Estimator):
+class TrafficStorageEstimator(FollowsQuestion, _Estimator):
     """Requests per second over a day, and storage over the years, for a product's scale."""
 
     def __init__(self, daily_active_users: float = 100e6, actions_per_user_per_day: float = 10.0,
@@ -140,8 +140,12 @@ class TrafficStorageEstimator(_Estimator):
         return cls(daily_active_users=question.daily_active_users,
                    actions_per_user_per_day=question.actions_per_user_per_day, **overrides)
 
+    def use_question(self, question) -> None:
+        """Take another question's assumed scale (the other inputs stay)."""
+        self.users.value, self.actions.value = question.daily_active_users, question.actions_per_user_per_day
 
-class ServingEstimator(_Estimator):
+
+class ServingEstimator(FollowsQuestion, _Estimator):
     """How many replicas or GPUs serve the peak, whether the model fits, and what it costs a month."""
 
     def __init__(self, peak_rps: float = 5_000.0, hardware: str | None = None, latency_ms: float = 20.0,
@@ -202,8 +206,16 @@ class ServingEstimator(_Estimator):
     @classmethod
     def for_question(cls, question, **overrides) -> "ServingEstimator":
         """Prefilled with the peak traffic of a question's assumed scale (peak factor 2)."""
+        return cls(peak_rps=cls._question_peak(question), **overrides)
+
+    @staticmethod
+    def _question_peak(question) -> float:
         peak = cap.traffic(question.daily_active_users, question.actions_per_user_per_day).peak_rps
-        return cls(peak_rps=round(peak, -1) or 1.0, **overrides)
+        return round(peak, -1) or 1.0
+
+    def use_question(self, question) -> None:
+        """Take another question's peak traffic (the other inputs stay)."""
+        self.peak.value = self._question_peak(question)
 
 
 class LatencyBudgetEstimator(_Estimator):
@@ -250,7 +262,7 @@ class LatencyBudgetEstimator(_Estimator):
         self.say.value = say_html(b.say())
 
 
-class RolloutPlanner(_Estimator):
+class RolloutPlanner(FollowsQuestion, _Estimator):
     """A/B test size and duration, a canary schedule and the cost of shadow traffic."""
 
     def __init__(self, baseline_rate: float = 0.05, minimum_detectable_effect: float = 0.05,
@@ -286,6 +298,10 @@ class RolloutPlanner(_Estimator):
         if serving is not None:
             serving.on_fleet(planner.use_fleet)
         return planner
+
+    def use_question(self, question) -> None:
+        """Take another question's daily users (the other inputs stay)."""
+        self.daily_users.value = question.daily_active_users
 
     def use_fleet(self, fleet) -> None:
         """Price shadow traffic on this serving fleet (from a :class:`ServingEstimator`)."""

@@ -62,11 +62,9 @@ def voila_command(folder: Path, host: str = "127.0.0.1", port: int = DEFAULT_POR
     Kernels: by default each page starts its kernel on request and Voila sends every cell's output
     as soon as it has run (progressive rendering), so the clock shows before the step's heavier
     tools are built. ``preheat=N`` keeps N kernels per notebook ready instead (Voila refuses the
-    two together); each runs its notebook up to the page's context and waits there for the request
-    (:func:`widgets.context.wait_for_voila_request`). ``benchmarks/app_load.py`` measures both: on 2
-    cores progressive rendering gets every app's first widget within 1.3x of an empty notebook and
-    holds no idle memory, while preheating is faster for light pages but slower for step 4 and for a
-    second person opening the same page at once.
+    two together): each runs its whole notebook in the pool, and the page opens on the URL's
+    question once the request arrives (:func:`widgets.context.after_voila_request`).
+    ``benchmarks/app_load.py`` measures both against an empty notebook on the same server.
     """
     if preheat < 0:
         raise ValueError("--preheat must be 0 or more kernels per notebook.")

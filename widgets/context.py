@@ -6,8 +6,8 @@ Sources, first that gives a usable value wins:
 2. the page's URL query, ``?question=...&participant=...``: Voila hands the query to the kernel
    as the CGI variable ``QUERY_STRING``, and the start page puts both into every link it draws,
    so each browser in a study group carries its own participant. A preheated kernel (``mlsd-workbook
-   --preheat N``) runs the notebook before anyone asks for it, so it first waits here for the
-   request (:func:`wait_for_voila_request`);
+   --preheat N``) runs the notebook before anyone asks for it: a page either waits for the request
+   (:func:`wait_for_voila_request`) or opens once it arrives (:func:`after_voila_request`);
 3. the last context saved in the store (how JupyterLab, which has no query, carries it);
 4. defaults: participant ``guest`` and the first question of the bank.
 
@@ -16,7 +16,9 @@ An unusable value (an unknown question id, an empty name) is skipped with a mess
 
 from __future__ import annotations
 
+import asyncio
 import os
+import threading
 from dataclasses import dataclass, field
 from urllib.parse import parse_qs, urlencode
 
@@ -67,6 +69,48 @@ def wait_for_voila_request() -> bool:
     return True
 
 
+_after_request: list = []          # callbacks for when the request arrives
+_request_thread: threading.Thread | None = None
+
+
+def after_voila_request(callback) -> bool:
+    """In a kernel Voila preheated, call ``callback()`` once a browser has asked for the page; return True.
+
+    Unlike :func:`wait_for_voila_request`, the notebook goes on running: its heavy, question-free
+    tools are built while the kernel waits in the pool, and only ``callback`` (which should be quick)
+    runs after the request. A thread waits with ``voila.utils.wait_for_request`` (which puts the
+    request's variables into ``os.environ``), then hands ``callback`` to the kernel's event loop, so
+    it runs between two messages like any widget event. Returns False, calling nothing, everywhere
+    else (a cold Voila kernel, JupyterLab, papermill, tests): the caller goes on at once. Without a
+    running event loop it falls back to waiting here and calling ``callback`` before returning True.
+    """
+    global _request_thread
+    if os.environ.get("VOILA_PREHEAT", "False") != "True":
+        return False
+    try:
+        loop = asyncio.get_running_loop()
+    except RuntimeError:
+        wait_for_voila_request()
+        callback()
+        return True
+    _after_request.append(callback)
+    if _request_thread is None:
+        def wait() -> None:
+            wait_for_voila_request()
+            loop.call_soon_threadsafe(_run_after_request)
+
+        _request_thread = threading.Thread(target=wait, name="mlsd-wait-for-request", daemon=True)
+        _request_thread.start()
+    return True
+
+
+def _run_after_request() -> None:
+    global _request_thread
+    _request_thread = None
+    while _after_request:
+        _after_request.pop(0)()
+
+
 def under_voila(environ=None) -> bool:
     """True inside a kernel that Voila started (it sets ``SERVER_SOFTWARE=voila/<version>``)."""
     env = os.environ if environ is None else environ
@@ -90,8 +134,6 @@ def resolve_context(store: AnswerStore, question_id: str | None = None, particip
     'Ada'
     """
     bank = bank or load_bank()
-    if environ is None:
-        wait_for_voila_request()
     query = query_params(environ)
     saved = store.get_context()
     messages: list[str] = []

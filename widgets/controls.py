@@ -55,6 +55,22 @@ class Coalesced:
         self.fn()
 
 
+class FollowsQuestion:
+    """For tools prefilled from a question (``for_question``) that can take another (``use_question``).
+
+    ``Tool.for_page(page)`` builds one for a :class:`~widgets.step_page.StepPage`'s question and, when
+    the page opens later (a preheated Voila kernel learns the URL's question only once the request
+    arrives), moves it to the question the page opens on.
+    """
+
+    @classmethod
+    def for_page(cls, page, **overrides):
+        tool = cls.for_question(page.question, **overrides)
+        if page.pending:
+            page.when_open(lambda: tool.use_question(page.question))
+        return tool
+
+
 def error_html(text: str) -> str:
     return f"<span class='mlsd-error' style='color:#b91c1c'>{html.escape(text)}</span>"
 

@@ -31,8 +31,6 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 import numpy as np
-import pandas as pd
-from sklearn.base import BaseEstimator, TransformerMixin
 
 from .data import data_path
 
@@ -82,6 +80,8 @@ def make_loan_applications(n: int = 10_000, n_merchants: int = 1000, seed: int =
     >>> loans.shape, sorted(loans["defaulted"].unique().tolist())
     ((500, 6), [0, 1])
     """
+    import pandas as pd
+
     rng = np.random.default_rng(seed)
     income = np.maximum(np.round(np.exp(rng.normal(np.log(42_000), 0.8, n)), -2), 6_000)
     income_effect = -2.5 * np.clip((np.log(income) - np.log(22_000)) / (np.log(45_000) - np.log(22_000)), 0, 1)
@@ -117,6 +117,8 @@ def load_loan_applications() -> pd.DataFrame:
     >>> load_loan_applications().shape
     (10000, 6)
     """
+    import pandas as pd
+
     return pd.read_csv(data_path(FEATURES_FILE))
 
 
@@ -247,71 +249,15 @@ def income_bands(values, edges) -> pd.Categorical:
     >>> income_bands([12_000, 30_000, 59_999, 75_000], [30_000, 60_000]).tolist()
     ['under $30k', '$30k to $60k', '$30k to $60k', '$60k and over']
     """
+    import pandas as pd
+
     bins = [-np.inf, *edges, np.inf]
     return pd.cut(np.asarray(values, dtype=float), bins=bins, labels=band_names(edges), right=False)
-
-
-class NamedBands(TransformerMixin, BaseEstimator):
-    """Replace a number by one 0/1 column per named band; the cut points are learned in ``fit``.
-
-    Examples
-    --------
-    >>> bands = NamedBands(n_bands=2).fit([[10_000], [20_000], [30_000], [40_000], [50_000]])
-    >>> bands.get_feature_names_out().tolist()
-    ['under $30k', '$30k and over']
-    >>> bands.transform([[29_900], [30_000]]).tolist()
-    [[1.0, 0.0], [0.0, 1.0]]
-    """
-
-    def __init__(self, n_bands: int = 5):
-        self.n_bands = n_bands
-
-    def fit(self, X, y=None):
-        self.edges_ = band_edges(np.asarray(X, dtype=float).ravel(), self.n_bands)
-        self.names_ = band_names(self.edges_)
-        return self
-
-    def transform(self, X):
-        codes = np.searchsorted(self.edges_, np.asarray(X, dtype=float).ravel(), side="right")
-        return np.eye(len(self.names_))[codes]
-
-    def get_feature_names_out(self, input_features=None):
-        return np.asarray(self.names_, dtype=object)
 
 
 # --------------------------------------------------------------------------------------------
 # encodings of the high-cardinality column
 # --------------------------------------------------------------------------------------------
-class NaiveTargetEncoder(TransformerMixin, BaseEstimator):
-    """Each level becomes the mean label of the training rows with that level: no folds, no smoothing.
-
-    This is ``df.groupby("merchant_id")["defaulted"].mean()`` mapped back onto the same rows, the
-    way it is often written. ``fit_transform`` encodes every training row with an average that
-    includes the row's own label, so a merchant seen twice, once defaulting, tells the model the
-    answer; levels not seen in training get the overall training mean.
-
-    Examples
-    --------
-    >>> enc = NaiveTargetEncoder().fit([["a"], ["a"], ["b"], ["b"]], [1, 0, 1, 1])
-    >>> enc.transform([["a"], ["b"], ["new"]]).ravel().tolist()
-    [0.5, 1.0, 0.75]
-    """
-
-    def fit(self, X, y):
-        levels = pd.Series(np.asarray(X, dtype=object).ravel())
-        target = pd.Series(np.asarray(y, dtype=float))
-        self.means_ = target.groupby(levels.to_numpy()).mean().to_dict()
-        self.prior_ = float(target.mean())
-        return self
-
-    def transform(self, X):
-        levels = np.asarray(X, dtype=object).ravel()
-        return np.array([self.means_.get(level, self.prior_) for level in levels], dtype=float)[:, None]
-
-    def get_feature_names_out(self, input_features=None):
-        return np.asarray(["merchant_default_rate"], dtype=object)
-
-
 def _as_token_lists(X):
     """One list of strings per row, the input :class:`~sklearn.feature_extraction.FeatureHasher` takes."""
     return [[str(v)] for v in np.asarray(X, dtype=object).ravel()]
@@ -341,6 +287,8 @@ def _merchant_step(encoding: str, n_buckets: int):
                              FeatureHasher(n_features=n_buckets, input_type="string", alternate_sign=False))
     if encoding == "target encoding (5 folds)":
         return _folded_target_encoder()
+    from .feature_transformers import NaiveTargetEncoder
+
     return NaiveTargetEncoder()
 
 
@@ -375,6 +323,8 @@ def build_pipeline(missing: str = "median + indicator", n_bands: int | None = 5,
     strategy = "mean" if missing == "mean" else "median"
     gaps = make_pipeline(SimpleImputer(strategy=strategy, add_indicator=missing == "median + indicator"),
                          StandardScaler())
+    from .feature_transformers import NamedBands
+
     income = StandardScaler() if n_bands is None else NamedBands(n_bands)
     features = ColumnTransformer([
         ("gaps", gaps, list(WITH_GAPS)),
@@ -529,3 +479,13 @@ def say(missing: str, n_bands: int | None, encoding: str, n_buckets: int) -> str
              f"the signal away; dropping rows throws away {facts.share_incomplete:.0%} of training and cannot be "
              "done at serving time.")
     return text
+
+
+def __getattr__(name):
+    """``features.NamedBands`` and ``features.NaiveTargetEncoder`` live in :mod:`widgets.feature_transformers`,
+    which imports scikit-learn: loaded when first asked for, so importing this module stays light."""
+    if name in ("NamedBands", "NaiveTargetEncoder"):
+        from . import feature_transformers
+
+        return getattr(feature_transformers, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

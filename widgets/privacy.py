@@ -32,7 +32,6 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 import numpy as np
-import pandas as pd
 
 from .data import data_dir, data_path
 
@@ -87,6 +86,8 @@ def make_people_sample(n: int = 2000, seed: int = 42) -> pd.DataFrame:
     >>> bool(people["zip"].str.fullmatch(r"[0-9]{5}").all())
     True
     """
+    import pandas as pd
+
     rng = np.random.default_rng(seed)
     zip_codes, zip_weights = [], []
     for prefix, share in _ZIP_AREAS.items():
@@ -144,6 +145,8 @@ def load_people_sample() -> pd.DataFrame:
     >>> len(people), people["zip"].str.len().unique().tolist()
     (2000, [5])
     """
+    import pandas as pd
+
     return pd.read_csv(data_path(PEOPLE_FILE), dtype={"zip": str})
 
 
@@ -250,6 +253,7 @@ def generalise(table: pd.DataFrame, quasi_identifiers, rule: Generalisation) -> 
 
     Examples
     --------
+    >>> import pandas as pd
     >>> t = pd.DataFrame({"age": [34, 47], "zip": ["02139", "02141"], "gender": ["female", "male"],
     ...                   "marital_status": ["single", "widowed"]})
     >>> generalise(t, ["age", "zip", "marital_status"], Generalisation(10, 3, "kept", "married or not"))
@@ -257,6 +261,8 @@ def generalise(table: pd.DataFrame, quasi_identifiers, rule: Generalisation) -> 
     0  30-39  021**    not married
     1  40-49  021**    not married
     """
+    import pandas as pd
+
     out = {}
     for column in check_quasi_identifiers(quasi_identifiers):
         values = table[column]
@@ -292,6 +298,7 @@ def equivalence_classes(released: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]
 
     Examples
     --------
+    >>> import pandas as pd
     >>> ids, sizes = equivalence_classes(pd.DataFrame({"a": ["x", "x", "y"], "b": ["1", "1", "1"]}))
     >>> ids.tolist(), sizes.tolist()
     ([0, 0, 1], [2, 1])
@@ -307,6 +314,7 @@ def k_anonymity(table: pd.DataFrame, quasi_identifiers) -> int:
 
     Examples
     --------
+    >>> import pandas as pd
     >>> t = pd.DataFrame({"age": ["30-39"] * 3 + ["40-49"] * 2, "zip": ["021**"] * 5})
     >>> k_anonymity(t, ["age", "zip"]), k_anonymity(t, ["zip"])
     (2, 5)
@@ -326,6 +334,8 @@ def distinct_l(class_ids: np.ndarray, sensitive: np.ndarray, n_classes: int) -> 
     >>> distinct_l(np.array([0, 0, 1, 1, 1]), np.array(["flu", "flu", "flu", "cancer", "flu"]), 2).tolist()
     [1, 2]
     """
+    import pandas as pd
+
     codes = pd.factorize(np.asarray(sensitive))[0]
     pairs = np.unique(np.column_stack([class_ids, codes]), axis=0)
     return np.bincount(pairs[:, 0], minlength=n_classes)
@@ -343,11 +353,14 @@ def certainty_penalty(table: pd.DataFrame, quasi_identifiers, rule: Generalisati
 
     Examples
     --------
+    >>> import pandas as pd
     >>> t = pd.DataFrame({"age": [20, 25, 40], "zip": ["02139", "02141", "01720"],
     ...                   "gender": ["female", "male", "male"], "marital_status": ["single"] * 3})
     >>> certainty_penalty(t, ["age", "zip"], Generalisation(10, 3)).round(3).tolist()
     [[0.45, 0.667], [0.45, 0.667], [0.0, 0.0]]
     """
+    import pandas as pd
+
     columns = check_quasi_identifiers(quasi_identifiers)
     out = np.zeros((len(table), len(columns)))
     for j, column in enumerate(columns):
@@ -378,6 +391,8 @@ def certainty_penalty(table: pd.DataFrame, quasi_identifiers, rule: Generalisati
 
 def _category_penalty(values: pd.Series, node: pd.Series) -> np.ndarray:
     """``|u| / |A|`` per row (0 when the node holds one value), ``node`` naming each row's node."""
+    import pandas as pd
+
     total = values.nunique()
     under = pd.DataFrame({"v": values.to_numpy(), "u": node.to_numpy()}).groupby("u")["v"].transform("nunique")
     under = under.to_numpy(dtype=float)
@@ -510,6 +525,7 @@ def anonymise(table: pd.DataFrame, quasi_identifiers, rule: Generalisation, targ
 
     Examples
     --------
+    >>> import pandas as pd
     >>> t = pd.DataFrame({"age": [31, 35, 38, 44, 47, 62],
     ...                   "zip": ["02139", "02141", "02139", "02139", "02141", "01720"],
     ...                   "gender": ["f", "f", "f", "m", "m", "f"], "marital_status": ["single"] * 6,

@@ -27,7 +27,6 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 import numpy as np
-import pandas as pd
 
 from .data import data_path
 
@@ -98,6 +97,8 @@ def make_author_reviews(n_test_authors: int = 600, fake_author_share: float = 0.
     >>> len(df), df["author"].nunique(), round(float(df["fake"].mean()), 2)
     (9677, 3000, 0.36)
     """
+    import pandas as pd
+
     rng = np.random.default_rng(seed)
     if reviews_per_author is None:
         counts = np.concatenate([reviews_per_dev_author(),
@@ -148,6 +149,8 @@ def make_daily_deliveries(n_days: int = 360, orders_per_day: int = 10, seed: int
     >>> len(df), int(df["day"].max()), round(float(df["late"].mean()), 2)
     (3600, 359, 0.3)
     """
+    import pandas as pd
+
     rng = np.random.default_rng(seed)
     drift = np.zeros(n_days)
     z = 0.0
@@ -181,6 +184,8 @@ def write_data_files(folder) -> None:
 @lru_cache(maxsize=2)
 def load_dataset(name: str) -> pd.DataFrame:
     """Read one shipped data set by its explorer name (see :data:`DATASETS`)."""
+    import pandas as pd
+
     check_dataset(name)
     return pd.read_csv(data_path(REVIEWS_FILE if name == DATASETS[0] else DELIVERIES_FILE))
 

@@ -7,7 +7,7 @@ import html
 import ipywidgets as W
 
 from .clock import format_elapsed
-from .context import Context, notebook_name, page_link, resolve_context
+from .context import Context, notebook_name, page_link, resolve_context, wait_for_voila_request
 from .framework import PROBLEM_TYPES, load_framework
 from .pages import TABLE_STYLE, ExportPanel, link_area, message_html, open_store, question_card, show_links
 from .questions import load_bank
@@ -45,6 +45,7 @@ class StartPage(W.VBox):
         if self.store is None:
             self.children = [W.HTML(message_html(problem))]
             return
+        wait_for_voila_request()   # preheated: the page is light, so it simply waits for the URL's query
         self.context = resolve_context(self.store, question_id, participant, bank=self.bank)
         notes = ([problem] if problem else []) + self.context.messages
 
