@@ -12,10 +12,14 @@ BENCHMARKS = pathlib.Path(__file__).resolve().parents[1] / "benchmarks"
 @pytest.mark.parametrize("script, expected", [
     ("metrics_speed.py", ["1. Ranking", "2. A change of k alone reuses the sort", "3. Calibration", "bins identical"]),
     ("explorer_speed.py", ["explorer update", "calibration (bins slider)", "clear and replot"]),
+    # without the browser part (minutes of page loads): the import times and each notebook's kernel profile
+    ("app_load.py --skip-browser", ["import widgets", "target 0.6 s", "4. Where each notebook's time goes",
+                                    "04-train-and-evaluate"]),
 ])
 def test_benchmark_script_runs(script, expected):
-    result = subprocess.run([sys.executable, str(BENCHMARKS / script), "--quick"], capture_output=True, text=True,
-                            timeout=600)
+    name, *flags = script.split()
+    result = subprocess.run([sys.executable, str(BENCHMARKS / name), "--quick", *flags], capture_output=True,
+                            text=True, timeout=600)
     assert result.returncode == 0, result.stderr[-3000:]
     for text in expected:
         assert text in result.stdout

@@ -17,8 +17,8 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def _get(url: str) -> str:
-    with urllib.request.urlopen(url, timeout=5) as response:
+def _get(url: str, timeout: float = 5) -> str:
+    with urllib.request.urlopen(url, timeout=timeout) as response:
         return response.read().decode()
 
 
@@ -38,7 +38,8 @@ def test_launcher_serves_the_start_page_and_stops_with_its_kernels(stop, tmp_pat
         else:
             log.seek(0)
             pytest.fail("the server did not start:\n" + log.read())
-        page = _get(f"http://127.0.0.1:{port}/voila/render/00-start-here.ipynb")  # starts one kernel
+        # preheated by default: the first page may wait while every notebook's kernel is being filled
+        page = _get(f"http://127.0.0.1:{port}/voila/render/00-start-here.ipynb", timeout=120)
         assert "00-start-here" in page
         if stop.startswith("sigterm"):
             proc.send_signal(signal.SIGTERM)
@@ -46,12 +47,17 @@ def test_launcher_serves_the_start_page_and_stops_with_its_kernels(stop, tmp_pat
             os.killpg(proc.pid, signal.SIGINT)
         assert proc.wait(30) == 0 or stop.startswith("sigterm")
     finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait()
+        if proc.poll() is None:   # the test failed early: stop the launcher, which stops Voila and its kernels
+            proc.send_signal(signal.SIGTERM)
+            try:
+                proc.wait(30)
+            except subprocess.TimeoutExpired:
+                os.killpg(proc.pid, signal.SIGKILL)   # the session this test started, launcher and server
+                proc.wait()
     log.seek(0)
     text = log.read()
     assert f"open http://127.0.0.1:{port}/voila/render/00-start-here.ipynb" in text
+    assert "1 kernel(s) per notebook kept ready" in text   # served on this machine only: preheated
     assert "Kernel shutdown" in text, text[-2000:]
     from widgets.cli import check_port
 

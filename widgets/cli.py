@@ -107,8 +107,32 @@ def _run_server(command: list[str], cwd: Path, env: dict | None = None) -> int:
         return 0
 
 
+LOCAL_HOSTS = ("127.0.0.1", "localhost", "::1")
+
+
+def default_preheat(host: str) -> int:
+    """Kernels per notebook to keep ready when ``--preheat`` is not given, from what ``benchmarks/app_load.py``
+    measured on 2 cores (each figure against the cold empty notebook, the same run):
+
+    - alone (served on this machine only): one preheated kernel per notebook opens every app in
+      0.50-0.65x the time of a cold one, for about 1.6 GB of idle kernels;
+    - a study group (``--host`` on a network): people open the same step together, and a pool of
+      one serves only the first of them; the others wait for a cold kernel with no progressive
+      rendering (10.6 s for step 4 against 4.2 s cold). So kernels start on request, with
+      progressive rendering: every page shows its clock in about the same time.
+
+    Examples
+    --------
+    >>> default_preheat("127.0.0.1"), default_preheat("0.0.0.0")
+    (1, 0)
+    """
+    return 1 if host in LOCAL_HOSTS else 0
+
+
 def serve(args) -> int:
     problem = check_port(args.host, args.port)
+    if args.preheat is None:
+        args.preheat = default_preheat(args.host)
     if args.preheat < 0:
         problem = "--preheat must be 0 or more kernels per notebook."
     if problem:
@@ -118,9 +142,12 @@ def serve(args) -> int:
     shown_host = args.host if args.host not in ("0.0.0.0", "::") else socket.gethostname()
     url = f"http://{shown_host}:{args.port}/voila/render/{START_PAGE}"
     print(f"MLSD Workbook: open {url}")
-    if args.host not in ("127.0.0.1", "localhost", "::1"):
+    if args.host not in LOCAL_HOSTS:
         print("Share that address with your study group. Anyone who can reach this machine on that "
               "port can use the apps and write answers: serve only on a network you trust.")
+    print(f"{args.preheat} kernel(s) per notebook kept ready (--preheat N to change)." if args.preheat else
+          "Each page starts its kernel when opened and shows its widgets as its cells run (--preheat N to keep "
+          "kernels ready).")
     print("Press Ctrl-C to stop.")
     command, env = voila_command(folder, args.host, args.port, args.theme, args.preheat)
     return _run_server(command, folder, env)
@@ -169,9 +196,10 @@ def build_parser() -> argparse.ArgumentParser:
                        help="address to listen on; 0.0.0.0 serves a study group on your network")
         p.add_argument("--theme", choices=["light", "dark"], default="light",
                        help="the apps' look (a page can also be opened with ?theme=dark)")
-        p.add_argument("--preheat", type=int, default=0, metavar="N",
-                       help="keep N kernels per notebook ready (default 0: start on request and show each "
-                            "cell's output as it runs, measured best on 2 cores; see benchmarks/app_load.py)")
+        p.add_argument("--preheat", type=int, default=None, metavar="N",
+                       help="keep N kernels per notebook ready (default: 1 on 127.0.0.1; 0 with --host, where "
+                            "pages start their kernel when opened and show each cell's output as it runs; "
+                            "measured in benchmarks/app_load.py)")
     p_lab = sub.add_parser("lab", help="open the notebooks in JupyterLab")
     p_lab.add_argument("--port", type=int, default=8888)
     p_export = sub.add_parser("export", help="write a practice session as Markdown and JSON")
