@@ -153,7 +153,11 @@ def test_a_preheated_step_page_opens_on_the_requests_question_and_its_tools_foll
             await asyncio.sleep(0.01)
         return page, before, (serving, rollout, traffic, diagram, links)
 
-    page, before, (serving, rollout, traffic, diagram, links) = asyncio.run(kernel())
+    results = []   # its own loop in a thread: after the browser tests, Playwright's loop is the current one
+    worker = threading.Thread(target=lambda: results.append(asyncio.run(kernel())))
+    worker.start()
+    worker.join(30)
+    page, before, (serving, rollout, traffic, diagram, links) = results[0]
     assert before[0] is True and before[1] is None and "Opening the page" in before[2] and before[3] == ()
     assert (page.pending, page.context.question.id, page.context.participant) == (False, asked.id, "Ada")
     assert page.answer is not None and asked.title in page.children[0].value
