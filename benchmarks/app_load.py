@@ -28,7 +28,6 @@ import os
 import re
 import shutil
 import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -40,6 +39,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from urllib.parse import urlencode
+
+from widgets.cli import free_port, stop_server, voila_command
 
 REPO = Path(__file__).resolve().parents[1]
 NOTEBOOKS = REPO / "notebooks"
@@ -172,30 +173,12 @@ def build_site(folder: Path) -> Path:
 
 # -- the server --------------------------------------------------------------------------------------
 
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def answers(url: str) -> bool:
     try:
         with urllib.request.urlopen(url, timeout=10) as response:
             return response.status == 200
     except (urllib.error.URLError, OSError):
         return False
-
-
-def stop(process: subprocess.Popen | None) -> None:
-    """SIGTERM to this one PID (Voila then shuts its kernels down); kill() only if it hangs."""
-    if process is None or process.poll() is not None:
-        return
-    os.kill(process.pid, signal.SIGTERM)
-    try:
-        process.wait(timeout=STOP_TIMEOUT_S)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait(timeout=5)
 
 
 def process_tree(pid: int):
@@ -269,8 +252,6 @@ class Server:
 
 
 def start_server(mode: Mode, site: Path, root: Path, n_notebooks: int) -> Server:
-    from widgets.cli import voila_command
-
     log_path = root / "voila.log"
     for _attempt in range(3):   # a port taken between free_port() and Voila's bind: try another
         port = free_port()
@@ -301,9 +282,9 @@ def start_server(mode: Mode, site: Path, root: Path, n_notebooks: int) -> Server
                 server.warm_s = time.monotonic() - t0
                 return server
         except BaseException:
-            stop(process)
+            stop_server(process, STOP_TIMEOUT_S)
             raise
-        stop(process)
+        stop_server(process, STOP_TIMEOUT_S)
         if "address already in use" not in server.log().lower():
             log = "\n".join(line for line in server.log().splitlines() if "without encryption" not in line)
             raise RuntimeError(f"Voila did not answer {ready_url} within {READY_TIMEOUT_S:.0f} s:\n{log[:3000]}")
@@ -441,7 +422,7 @@ def run_mode(mode: Mode, apps: list[App], repeats: int, browser, tmp: Path) -> M
         result.error = f"{type(exc).__name__}: {exc}"
         print(f"  FAILED: {result.error}", flush=True)
     finally:
-        stop(server.process if server else None)
+        stop_server(server.process if server else None, STOP_TIMEOUT_S)
     return result
 
 

@@ -2,7 +2,6 @@
 
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -10,11 +9,7 @@ import urllib.request
 
 import pytest
 
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+from widgets.cli import free_port
 
 
 def _get(url: str, timeout: float = 5) -> str:
@@ -24,7 +19,7 @@ def _get(url: str, timeout: float = 5) -> str:
 
 @pytest.mark.parametrize("stop", ["sigterm to the launcher", "ctrl-c to the terminal's process group"])
 def test_launcher_serves_the_start_page_and_stops_with_its_kernels(stop, tmp_path):
-    port = _free_port()
+    port = free_port()
     log = open(tmp_path / "server.log", "w+")
     proc = subprocess.Popen([sys.executable, "-m", "widgets.cli", "--port", str(port)], stdout=log,
                             stderr=subprocess.STDOUT, start_new_session=True)

@@ -89,6 +89,26 @@ def voila_command(folder: Path, host: str = "127.0.0.1", port: int = DEFAULT_POR
     return command, env
 
 
+def free_port(host: str = "127.0.0.1") -> int:
+    """A port nothing listens on now (the tests and benchmarks start their servers on one)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind((host, 0))
+        return sock.getsockname()[1]
+
+
+def stop_server(process: subprocess.Popen | None, grace: float = STOP_GRACE_SECONDS) -> None:
+    """SIGTERM to this one process (Voila and JupyterLab then shut their kernels down); ``kill()``
+    only if it has not exited ``grace`` seconds later."""
+    if process is None or process.poll() is not None:
+        return
+    process.send_signal(signal.SIGTERM)
+    try:
+        process.wait(grace)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
 def _run_server(command: list[str], cwd: Path, env: dict | None = None) -> int:
     """Run a server in the foreground; Ctrl-C stops it (and so its kernels) cleanly."""
     child = subprocess.Popen(command, cwd=cwd, env=env)
@@ -97,12 +117,7 @@ def _run_server(command: list[str], cwd: Path, env: dict | None = None) -> int:
     try:
         return child.wait()
     except KeyboardInterrupt:
-        child.send_signal(signal.SIGTERM)
-        try:
-            child.wait(STOP_GRACE_SECONDS)
-        except subprocess.TimeoutExpired:
-            child.kill()
-            child.wait()
+        stop_server(child)
         print("mlsd-workbook: stopped.")
         return 0
 

@@ -21,8 +21,6 @@ from __future__ import annotations
 import csv
 import os
 import re
-import signal
-import socket
 import subprocess
 import sys
 import time
@@ -34,6 +32,8 @@ from typing import Iterator
 from urllib.parse import urlencode
 
 import pytest
+
+from widgets.cli import free_port, stop_server, voila_command
 
 REPO = Path(__file__).resolve().parents[2]
 NOTEBOOKS = REPO / "notebooks"
@@ -55,12 +55,6 @@ STOP_TIMEOUT_SECONDS = 20.0
 WIDGET_TIMEOUT_MS = 30_000
 
 _SERVER_LOG = pytest.StashKey[Path]()
-
-
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def _answers(url: str) -> bool:
@@ -89,18 +83,6 @@ class VoilaServer:
         return self.log_path.read_text(errors="replace") if self.log_path.exists() else "(no server log)"
 
 
-def _stop(process: subprocess.Popen) -> None:
-    """SIGTERM to this one PID (Voila then shuts its kernels down); kill() only if it hangs."""
-    if process.poll() is not None:
-        return
-    os.kill(process.pid, signal.SIGTERM)
-    try:
-        process.wait(timeout=STOP_TIMEOUT_SECONDS)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait(timeout=5)
-
-
 @pytest.fixture(scope="session")
 def voila_server(tmp_path_factory, request) -> Iterator[VoilaServer]:
     """Voila over ``notebooks/`` on a free local port, with its own empty answer store."""
@@ -112,8 +94,8 @@ def voila_server(tmp_path_factory, request) -> Iterator[VoilaServer]:
 
     process = None
 
-    for _attempt in range(3):  # a port taken between _free_port() and Voila's bind: try another
-        port = _free_port()
+    for _attempt in range(3):  # a port taken between free_port() and Voila's bind: try another
+        port = free_port()
         command, env = voila_command(NOTEBOOKS, "127.0.0.1", port)   # exactly what mlsd-workbook runs
         env.update({"MLSD_WORKBOOK_HOME": str(home), "JUPYTER_RUNTIME_DIR": str(root / "runtime"),
                     "JUPYTER_PLATFORM_DIRS": "1", "PYTHONUNBUFFERED": "1"})
@@ -129,11 +111,11 @@ def voila_server(tmp_path_factory, request) -> Iterator[VoilaServer]:
             while time.monotonic() < deadline and process.poll() is None and not _answers(ready_url):
                 time.sleep(0.2)
         except BaseException:  # Ctrl-C while waiting: do not leave the server behind
-            _stop(process)
+            stop_server(process, STOP_TIMEOUT_SECONDS)
             raise
         if process.poll() is None and _answers(ready_url):
             break
-        _stop(process)
+        stop_server(process, STOP_TIMEOUT_SECONDS)
         if "address already in use" not in log_path.read_text(errors="replace").lower():
             pytest.fail(f"Voila did not answer {ready_url} within {READY_TIMEOUT_SECONDS:.0f} s.\n"
                         f"--- server log {log_path} ---\n{log_path.read_text(errors='replace')}", pytrace=False)
@@ -145,7 +127,7 @@ def voila_server(tmp_path_factory, request) -> Iterator[VoilaServer]:
     try:
         yield server
     finally:
-        _stop(process)
+        stop_server(process, STOP_TIMEOUT_SECONDS)
 
 
 @pytest.hookimpl(hookwrapper=True)

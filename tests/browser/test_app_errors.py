@@ -9,9 +9,9 @@ import time
 import pytest
 from playwright.sync_api import expect
 
-from widgets.cli import voila_command
+from widgets.cli import free_port, stop_server, voila_command
 
-from .conftest import NOTEBOOKS, _answers, _free_port, _stop
+from .conftest import NOTEBOOKS, _answers
 
 pytestmark = pytest.mark.browser
 
@@ -21,7 +21,7 @@ def broken_home_server(tmp_path_factory):
     root = tmp_path_factory.mktemp("broken-home")
     blocker = root / "not-a-folder"
     blocker.write_text("a file where the store folder should be")
-    port = _free_port()
+    port = free_port()
     command, env = voila_command(NOTEBOOKS, "127.0.0.1", port)
     env.update({"MLSD_WORKBOOK_HOME": str(blocker / "home"), "JUPYTER_RUNTIME_DIR": str(root / "runtime")})
     env.pop("QUERY_STRING", None)
@@ -35,7 +35,7 @@ def broken_home_server(tmp_path_factory):
             time.sleep(0.2)
         yield f"http://127.0.0.1:{port}", blocker
     finally:
-        _stop(process)
+        stop_server(process)
 
 
 @pytest.mark.parametrize("notebook, widget", [("01-define-the-problem.ipynb", ".mlsd-message"),

@@ -34,7 +34,9 @@ from urllib.parse import urlsplit
 import pytest
 from playwright.sync_api import expect
 
-from .conftest import NOTEBOOKS, READY_TIMEOUT_SECONDS, _answers, _free_port, _stop
+from widgets.cli import free_port, stop_server
+
+from .conftest import NOTEBOOKS, READY_TIMEOUT_SECONDS, _answers
 
 pytestmark = pytest.mark.browser
 
@@ -107,8 +109,8 @@ def lab_server(tmp_path_factory) -> Iterator[LabServer]:
         env.pop(name, None)
 
     process = None
-    for _attempt in range(3):  # a port taken between _free_port() and Lab's bind: try another
-        port = _free_port()
+    for _attempt in range(3):  # a port taken between free_port() and Lab's bind: try another
+        port = free_port()
         command = [sys.executable, "-m", "jupyterlab", "--no-browser", "--allow-root",
                    "--IdentityProvider.token=", "--ServerApp.ip=127.0.0.1", "--ServerApp.port_retries=0",
                    f"--port={port}", f"--ServerApp.root_dir={root_dir}", "--LabApp.extension_manager=readonly"]
@@ -123,11 +125,11 @@ def lab_server(tmp_path_factory) -> Iterator[LabServer]:
             while time.monotonic() < deadline and process.poll() is None and not _answers(ready_url):
                 time.sleep(0.2)
         except BaseException:  # Ctrl-C while waiting: do not leave the server behind
-            _stop(process)
+            stop_server(process)
             raise
         if process.poll() is None and _answers(ready_url):
             break
-        _stop(process)
+        stop_server(process)
         if "address already in use" not in log_path.read_text(errors="replace").lower():
             pytest.fail(f"JupyterLab did not answer {ready_url} within {READY_TIMEOUT_SECONDS:.0f} s.\n"
                         f"--- server log {log_path} ---\n{log_path.read_text(errors='replace')}", pytrace=False)
@@ -138,7 +140,7 @@ def lab_server(tmp_path_factory) -> Iterator[LabServer]:
     try:
         yield LabServer(f"http://127.0.0.1:{port}", process.pid, log_path, root_dir, home)
     finally:
-        _stop(process)
+        stop_server(process)
 
 
 def seconds(clock_text: str) -> int:

@@ -10,9 +10,9 @@ import time
 import pytest
 from playwright.sync_api import expect
 
-from widgets.cli import voila_command
+from widgets.cli import free_port, stop_server, voila_command
 
-from .conftest import NOTEBOOKS, _answers, _free_port, _stop
+from .conftest import NOTEBOOKS, _answers
 
 pytestmark = pytest.mark.browser
 
@@ -30,7 +30,7 @@ def preheated_server(tmp_path_factory):
     site.mkdir()
     for name in PAGES:
         shutil.copy(NOTEBOOKS / name, site / name)
-    port = _free_port()
+    port = free_port()
     command, env = voila_command(site, "127.0.0.1", port, preheat=1)
     env.update({"MLSD_WORKBOOK_HOME": str(root / "home"), "JUPYTER_RUNTIME_DIR": str(root / "runtime"),
                 "JUPYTER_PLATFORM_DIRS": "1"})
@@ -50,7 +50,7 @@ def preheated_server(tmp_path_factory):
         assert log_path.read_text(errors="replace").count("is filled with") >= len(PAGES), log_path.read_text()
         yield f"http://127.0.0.1:{port}/voila/render"
     finally:
-        _stop(process)
+        stop_server(process)
 
 
 def test_preheated_pages_open_on_the_urls_question(page, preheated_server, questions, assert_clean_page,
