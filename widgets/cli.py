@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import errno
+import json
 import os
 import signal
 import socket
@@ -74,6 +75,11 @@ def voila_command(folder: Path, host: str = "127.0.0.1", port: int = DEFAULT_POR
                "--Voila.port_retries=0", "--template=mlsd", f"--theme={theme}",
                # any page can also be opened with ?theme=dark or ?theme=light; the links keep it
                "--VoilaConfiguration.allow_theme_override=YES",
+               # the template turns any other ?theme= value into this one (widgets/_jupyter/.../index.html.j2)
+               f"--VoilaConfiguration.resources={json.dumps({'mlsd_default_theme': theme})}",
+               # the server's address lists the notebooks: the classic list is plain HTML, while the lab-style
+               # one polls /api/kernels, which a Voila server does not have (a 404 in the console every time)
+               "--VoilaConfiguration.classic_tree=True",
                # Voila 0.5 sends no _xsrf token with the page's kernel-shutdown POST (voila#1458), so with
                # the check on, every page left behind keeps its kernel. A Voila server has no login and
                # no cookies to protect, so the check guards nothing here.
