@@ -12,7 +12,6 @@ never more than :data:`SAVE_MAX_LAG_SECONDS` after the first unsaved keystroke.
 from __future__ import annotations
 
 import asyncio
-import html
 import time
 from typing import Callable
 
@@ -21,6 +20,7 @@ import ipywidgets as W
 from .clock import ClockState, format_clock, format_elapsed
 from .controls import kernel_loop
 from .framework import Step, coverage
+from .markup import PALETTE, bullets_html, error_html, html, muted_html
 from .store import AnswerStore, StoreError
 
 TICK_SECONDS = 0.5
@@ -30,7 +30,7 @@ CLOCK_SYNC_SECONDS = 2.0
 SAVE_IDLE_SECONDS = 0.75
 SAVE_MAX_LAG_SECONDS = 1.5  # plus at most one tick: under 2 s behind the typing
 SCORE_OPTIONS = [("0 missed", 0), ("1 partly", 1), ("2 covered", 2)]
-_TONE_COLOUR = {"normal": "var(--jp-content-font-color1, #1f2937)", "warning": "#b45309", "over": "#b91c1c"}
+_TONE_COLOUR = {"normal": PALETTE["text"], "warning": PALETTE["warning"], "over": PALETTE["error"]}
 _TONE_BAR = {"normal": "info", "warning": "warning", "over": "danger"}
 
 
@@ -87,8 +87,8 @@ class StepAnswer(W.VBox):
         self._build_rubric(attempt.scores)
 
         prompts = W.HTML(
-            "<div class='mlsd-prompts' style='line-height:1.45'><b>Ask yourself</b><ul>"
-            + "".join(f"<li>{html.escape(p)}</li>" for p in step.prompts) + "</ul></div>",
+            html("<div class='mlsd-prompts' style='line-height:1.45'><b>Ask yourself</b>{}</div>",
+                 bullets_html(step.prompts)),
             layout=W.Layout(flex="2 1 16em", margin="0 0 0 12px"),
         )
         clock_row = W.HBox([self.clock_display, self.start_button, self.pause_button, self.reset_button,
@@ -141,11 +141,10 @@ class StepAnswer(W.VBox):
         tone = clock.tone(now)
         label = format_clock(remaining)
         suffix = " over time" if tone == "over" else ""
-        self.clock_display.value = (
-            f"<span class='mlsd-clock mlsd-clock-{tone}' style='font-size:1.9em;font-weight:600;"
-            f"font-variant-numeric:tabular-nums;color:{_TONE_COLOUR[tone]}'>{label}</span>"
-            f"<span style='color:{_TONE_COLOUR[tone]}'>{suffix}</span>"
-        )
+        self.clock_display.value = html(
+            "<span class='mlsd-clock mlsd-clock-{}' style='font-size:1.9em;font-weight:600;"
+            "font-variant-numeric:tabular-nums;color:{}'>{}</span><span style='color:{}'>{}</span>",
+            tone, _TONE_COLOUR[tone], label, _TONE_COLOUR[tone], suffix)
         self.progress.value = clock.fraction_used(now)
         self.progress.bar_style = _TONE_BAR[tone]
         status = clock.status
@@ -156,8 +155,8 @@ class StepAnswer(W.VBox):
         self.pause_button.icon = "play" if resumable else "pause"
         self.reset_button.disabled = status == "ready"
         used = format_elapsed(clock.elapsed(now))
-        self.status.value = (f"<span class='mlsd-clock-status'>{status} &middot; {used} used of "
-                             f"{self.step.minutes} min</span>")
+        self.status.value = html("<span class='mlsd-clock-status'>{} &middot; {} used of {} min</span>",
+                                 status, used, self.step.minutes)
         if tone == "over" and not self._rubric_opened_by_timeout:
             self._rubric_opened_by_timeout = True
             self.show_rubric(True)
@@ -241,29 +240,29 @@ class StepAnswer(W.VBox):
         words = self.word_count
         words_text = f"{words} word{'s' if words != 1 else ''}"
         if self._dirty_since is not None:
-            mark = "saving&hellip;"
+            mark = "saving\u2026"
         elif self._saved_at is None:
             mark = "nothing saved yet"
         else:
             mark = "saved " + time.strftime("%H:%M:%S", time.localtime(self._saved_at))
-        self.saved_mark.value = (f"<span class='mlsd-saved' style='color:var(--jp-content-font-color2, #4b5563)'>{mark} &middot; "
-                                 f"<span class='mlsd-words'>{words_text}</span></span>")
+        self.saved_mark.value = html("<span class='mlsd-saved' style='color:{}'>{} &middot; "
+                                     "<span class='mlsd-words'>{}</span></span>", PALETTE["muted"], mark, words_text)
 
     # -- the rubric --------------------------------------------------------------------------
     def _build_rubric(self, scores: dict) -> None:
-        rows = [W.HTML(f"<b>Score step {self.step.number} yourself</b>: 0 missed, 1 partly, 2 covered. "
-                       "Hints show what your answer already mentions.")]
+        rows = [W.HTML(html("<b>Score step {} yourself</b>: 0 missed, 1 partly, 2 covered. "
+                            "Hints show what your answer already mentions.", self.step.number))]
         for item in self.step.rubric:
             control = W.ToggleButtons(options=SCORE_OPTIONS, value=scores.get(item.id),
                                       style=W.ToggleButtonsStyle(button_width="6.5em"))
             control.observe(lambda change, item_id=item.id: self._on_score(item_id, change.new), names="value")
             hint = W.HTML()
-            label = W.HTML(f"<b>{html.escape(item.label)}</b><br><span style='color:var(--jp-content-font-color2, #4b5563)'>"
-                           f"{html.escape(item.description)}</span>", layout=W.Layout(width="45%"))
+            label = W.HTML(html("<b>{}</b><br>{}", item.label, muted_html(item.description, "span")),
+                           layout=W.Layout(width="45%"))
             self._score_controls[item.id] = control
             self._hints[item.id] = hint
             rows.append(W.HBox([label, W.VBox([control, hint])], layout=W.Layout(
-                border_bottom="1px solid var(--jp-border-color2, #e5e7eb)", padding="4px 0", flex_flow="row wrap")))
+                border_bottom=f"1px solid {PALETTE['border']}", padding="4px 0", flex_flow="row wrap")))
         self.total_score = W.HTML()
         rows.append(self.total_score)
         self.rubric_box.children = rows
@@ -282,11 +281,11 @@ class StepAnswer(W.VBox):
     def _update_hints(self) -> None:
         result = coverage(self.text.value, self.step)
         for item, found in result.covered:
-            self._hints[item.id].value = ("<span class='mlsd-hint-covered' style='color:#15803d'>&#10003; mentions "
-                                          + html.escape(", ".join(found)) + "</span>")
+            self._hints[item.id].value = html("<span class='mlsd-hint-covered' style='color:{}'>&#10003; mentions {}"
+                                              "</span>", PALETTE["ok"], ", ".join(found))
         for item in result.missing:
-            self._hints[item.id].value = ("<span class='mlsd-hint-missing' style='color:#b45309'>"
-                                          "&#10007; not mentioned yet</span>")
+            self._hints[item.id].value = html("<span class='mlsd-hint-missing' style='color:{}'>"
+                                              "&#10007; not mentioned yet</span>", PALETTE["warning"])
 
     def _on_score(self, item_id: str, score) -> None:
         try:
@@ -298,8 +297,8 @@ class StepAnswer(W.VBox):
     def _render_total(self) -> None:
         chosen = [c.value for c in self._score_controls.values() if c.value is not None]
         top = 2 * len(self._score_controls)
-        self.total_score.value = (f"<span class='mlsd-score-total'>Self-score: {sum(chosen)} / {top}"
-                                  f" ({len(chosen)} of {len(self._score_controls)} items scored)</span>")
+        self.total_score.value = html("<span class='mlsd-score-total'>Self-score: {} / {} ({} of {} items scored)"
+                                      "</span>", sum(chosen), top, len(chosen), len(self._score_controls))
 
     def _say(self, text: str) -> None:
-        self.message.value = f"<span class='mlsd-error' style='color:#b91c1c'>{html.escape(text)}</span>"
+        self.message.value = error_html(text)

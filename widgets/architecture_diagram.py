@@ -7,7 +7,6 @@ back and forth costs nothing after the first view.
 
 from __future__ import annotations
 
-import html
 import textwrap
 from functools import lru_cache
 
@@ -17,9 +16,10 @@ from matplotlib.patches import FancyArrowPatch, FancyBboxPatch, Rectangle
 from matplotlib.path import Path
 
 from . import architectures as A
-from .controls import Coalesced, FollowsQuestion, error_html, say_html
+from .controls import Coalesced, FollowsQuestion
+from .markup import Cell, Markup, Row, error_html, html, say_html, table_html
 from .data import DataFileError
-from .plotting import encode_png, new_figure
+from .plotting import DATA_TEXT, encode_png, new_figure
 
 #: Inches per diagram unit: a layer is ``A.COLUMN_STEP`` units wide.
 INCHES_PER_UNIT = 0.45
@@ -61,11 +61,12 @@ def draw_diagram(arch: A.Architecture, highlight: str | None = None):
         name = textwrap.fill(box.name, 11, break_long_words=False)
         size = 8 if max(map(len, box.name.split())) <= 11 else 7   # "understanding" needs the smaller size
         if box.online:
-            ax.text(p.x, p.y + 0.12, name, ha="center", va="center", fontsize=size, zorder=4, linespacing=1.0)
+            ax.text(p.x, p.y + 0.12, name, ha="center", va="center", fontsize=size, zorder=4, linespacing=1.0,
+                    **DATA_TEXT)
             ax.text(p.x, p.y - h / 2 + 0.16, f"~{A.format_ms(box.latency_ms)} ms", ha="center", va="center",
                     fontsize=7.5, color=_STYLE["online"]["edge"], weight="bold", zorder=4)
         else:
-            ax.text(p.x, p.y, name, ha="center", va="center", fontsize=size, zorder=4, linespacing=1.0)
+            ax.text(p.x, p.y, name, ha="center", va="center", fontsize=size, zorder=4, linespacing=1.0, **DATA_TEXT)
 
     placed = [(p.x - w / 2, p.y - h / 2, p.x + w / 2, p.y + h / 2) for p in lay.placements]
     n_feedback = 0
@@ -84,7 +85,8 @@ def draw_diagram(arch: A.Architecture, highlight: str | None = None):
             label_at = _free_spot(curve, _label_size(label), placed)
         ax.add_patch(arrow)
         ax.text(*label_at, label, ha="center", va="center", fontsize=_LABEL_PT, color=colour, zorder=5,
-                linespacing=1.0, bbox=dict(boxstyle="round,pad=0.1", facecolor="white", edgecolor="none", alpha=0.85))
+                linespacing=1.0, bbox=dict(boxstyle="round,pad=0.1", facecolor="white", edgecolor="none", alpha=0.85),
+                **DATA_TEXT)
     return fig
 
 
@@ -264,44 +266,38 @@ class ArchitectureDiagram(FollowsQuestion, W.VBox):
         arch = self.architecture
         chosen = self.box.value or None
         self.chart.value = diagram_png(arch, chosen)
-        self.summary.value = (f"<p class='mlsd-architecture-summary'><b>{html.escape(arch.title)}.</b> "
-                              f"{html.escape(arch.summary)}</p>")
+        self.summary.value = html("<p class='mlsd-architecture-summary'><b>{}.</b> {}</p>", arch.title, arch.summary)
         path = arch.online_path()
-        self.latency.value = (
-            "<p>Online path: " + " → ".join(f"{html.escape(b.name)} (~{A.format_ms(b.latency_ms)} ms)" for b in path)
-            + f" = <b><span class='mlsd-online-latency'>{A.format_ms(arch.online_latency_ms)}</span> ms</b> "
-              "per request, before network hops.</p>")
+        self.latency.value = html(
+            "<p>Online path: {} = <b><span class='mlsd-online-latency'>{}</span> ms</b> per request, before network "
+            "hops.</p>", " → ".join(f"{b.name} (~{A.format_ms(b.latency_ms)} ms)" for b in path),
+            A.format_ms(arch.online_latency_ms))
         self.details.value = _details_html(arch, chosen)
-        rows = "".join(
-            f"<tr class='mlsd-box-row mlsd-box-{b.id}'"
-            + (" style='background:#ffedd5'" if b.id == chosen else "") + ">"
-            f"<td class='mlsd-box-name'><b>{html.escape(b.name)}</b></td><td class='mlsd-box-mode'>{b.mode}</td>"
-            f"<td class='mlsd-box-role'>{html.escape(b.role)}</td>"
-            f"<td class='mlsd-box-cost'>{html.escape(b.cost)}</td>"
-            f"<td class='mlsd-box-why'>{html.escape(A.pretty(b.why))}</td></tr>"
-            for b in arch.boxes)
-        self.numbers.value = ("<table class='mlsd-architecture-table' style='font-size:90%;border-collapse:collapse'>"
-                              "<tr><th>box</th><th>where</th><th>role</th><th>typical cost</th><th>why that figure</th>"
-                              "</tr>" + rows + "</table>")
+        rows = [Row([Cell(b.name, cls="mlsd-box-name", bold=True), Cell(b.mode, cls="mlsd-box-mode"),
+                     Cell(b.role, cls="mlsd-box-role"), Cell(b.cost, cls="mlsd-box-cost"),
+                     Cell(A.pretty(b.why), cls="mlsd-box-why")],
+                    cls=f"mlsd-box-row mlsd-box-{b.id}", style="background:#ffedd5" if b.id == chosen else None)
+                for b in arch.boxes]
+        self.numbers.value = table_html(rows, ["box", "where", "role", "typical cost", "why that figure"],
+                                        cls="mlsd-architecture-table", style="font-size:90%;border-collapse:collapse")
         self.say.value = say_html(arch.say())
         self.message.value = ""
 
 
-def _details_html(arch: A.Architecture, box_id: str | None) -> str:
+def _details_html(arch: A.Architecture, box_id: str | None) -> Markup:
     if box_id is None:
-        return "<p class='mlsd-box-details'><i>Pick a box above to highlight it and read what it does.</i></p>"
+        return Markup("<p class='mlsd-box-details'><i>Pick a box above to highlight it and read what it does.</i></p>")
     b = arch.box(box_id)
     into, out = arch.edges_of(box_id)
 
     def links(edges, end):
-        return "; ".join(f"{html.escape(arch.box(getattr(e, end)).name)} ({html.escape(e.label)}"
-                         f"{', feedback' if e.feedback else ''})" for e in edges) or "none"
+        return "; ".join(f"{arch.box(getattr(e, end)).name} ({e.label}{', feedback' if e.feedback else ''})"
+                         for e in edges) or "none"
 
     where = "online, on the request path" if b.online else "offline, a batch or streaming job"
-    return ("<div class='mlsd-box-details' style='border-left:4px solid #ea580c;padding:4px 10px;margin:6px 0'>"
-            f"<b>{html.escape(b.name)}</b> ({where})<br>{html.escape(b.role)}<br>"
-            f"<b>Cost:</b> {html.escape(b.cost)}. <i>{html.escape(A.pretty(b.why))}</i><br>"
-            f"<b>In:</b> {links(into, 'source')}. <b>Out:</b> {links(out, 'target')}.</div>")
+    return html("<div class='mlsd-box-details' style='border-left:4px solid #ea580c;padding:4px 10px;margin:6px 0'>"
+                "<b>{}</b> ({})<br>{}<br><b>Cost:</b> {}. <i>{}</i><br><b>In:</b> {}. <b>Out:</b> {}.</div>",
+                b.name, where, b.role, b.cost, A.pretty(b.why), links(into, "source"), links(out, "target"))
 
 
 def _problem_type_names() -> dict[str, str]:

@@ -6,7 +6,8 @@ from __future__ import annotations
 import ipywidgets as W
 import numpy as np
 
-from .controls import Coalesced, say_html
+from .controls import Coalesced
+from .markup import PALETTE, Cell, Row, html, say_html, table_html
 from .evaluation import MODELS, RECALIBRATIONS, calibration_study
 from .plotting import COLOURS, BlitFigure, new_figure
 
@@ -67,11 +68,12 @@ class CalibrationExplorer(W.VBox):
         self.chart.value = self._blit.png()
         base = self.study.baseline()
         rows = [("before", before), ] + ([(f"after {recal}", after)] if recal != "none" else [])
-        body = "".join(f"<tr><td>{name}</td><td class='mlsd-ece'>{r['ece']:.4f}</td><td class='mlsd-brier'>{r['brier']:.4f}</td></tr>"
-                       for name, r in rows)
-        body += (f"<tr style='color:var(--jp-content-font-color2, #4b5563)'><td>baseline: base rate for all</td><td>{base['ece']:.4f}</td>"
-                 f"<td>{base['brier']:.4f}</td></tr>")
-        self.numbers.value = ("<table class='mlsd-calibration-table' style='margin-left:1em'><tr><th></th><th>ECE</th>"
-                              f"<th>Brier</th></tr>{body}</table><div style='color:var(--jp-content-font-color2, #4b5563);margin-left:1em'>"
-                              f"accuracy at 0.5: {self.study.accuracy[model]:.3f}; {self.study.y_test.size:,} test cases</div>")
+        table = [[name, Cell(f"{r['ece']:.4f}", cls="mlsd-ece"), Cell(f"{r['brier']:.4f}", cls="mlsd-brier")]
+                 for name, r in rows]
+        table.append(Row(["baseline: base rate for all", f"{base['ece']:.4f}", f"{base['brier']:.4f}"],
+                         style=f"color:{PALETTE['muted']}"))
+        self.numbers.value = table_html(table, ["", "ECE", "Brier"], cls="mlsd-calibration-table",
+                                        style="margin-left:1em") + html(
+            "<div style='color:{};margin-left:1em'>accuracy at 0.5: {:.3f}; {:,} test cases</div>",
+            PALETTE["muted"], self.study.accuracy[model], self.study.y_test.size)
         self.say.value = say_html(self.study.say(model, recal, bins, strategy))

@@ -7,13 +7,12 @@ gets a message, not a clamp), shows the working (the multiplications with units)
 
 from __future__ import annotations
 
-import html
-
 import ipywidgets as W
 import numpy as np
 
 from . import capacity as cap
-from .controls import Coalesced, FollowsQuestion, error_html, say_html
+from .controls import Coalesced, FollowsQuestion
+from .markup import PALETTE, Cell, Markup, bullets_html, error_html, html, say_html, table_html
 from .plotting import COLOURS, BlitFigure, new_figure, png
 
 _NUMBER = dict(layout=W.Layout(width="22em"), style={"description_width": "13.5em"})
@@ -23,10 +22,15 @@ def _number(value: float, description: str, tooltip: str = "") -> W.FloatText:
     return W.FloatText(value=value, description=description, tooltip=tooltip, continuous_update=False, **_NUMBER)
 
 
-def working_html(*results) -> str:
+def working_html(*results) -> Markup:
     lines = [line for r in results for line in r.working]
-    return ("<details open><summary>The working</summary><ul class='mlsd-working'>"
-            + "".join(f"<li>{html.escape(line)}</li>" for line in lines) + "</ul></details>")
+    return html("<details open><summary>The working</summary>{}</details>", bullets_html(lines, cls="mlsd-working"))
+
+
+def numbers_html(rows, style: str | None = None) -> Markup:
+    """The key numbers of an estimator: ``(key, name, value)`` rows, the value bold in ``.mlsd-<key>``."""
+    return table_html([[name, Cell(value, cls=f"mlsd-{key}", bold=True)] for key, name, value in rows],
+                      cls="mlsd-capacity-table", style=style)
 
 
 class _Estimator(W.VBox):
@@ -128,9 +132,7 @@ class TrafficStorageEstimator(FollowsQuestion, _Estimator):
                 ("stored-retained", "kept over the retention", cap.format_bytes(s.bytes_retained)),
                 ("bandwidth", "bandwidth in / out at peak",
                  f"{cap.format_bytes(bw.peak_ingress_bytes_per_s)}/s / {cap.format_bytes(bw.peak_egress_bytes_per_s)}/s")]
-        self.numbers.value = ("<table class='mlsd-capacity-table' style='margin-left:1em'>" + "".join(
-            f"<tr><td>{name}</td><td class='mlsd-{key}'><b>{value}</b></td></tr>" for key, name, value in rows)
-            + "</table>")
+        self.numbers.value = numbers_html(rows, style="margin-left:1em")
         self.working.value = working_html(t, s, bw)
         self.say.value = say_html(f"{t.say()} {s.say()} {bw.say()}")
 
@@ -183,15 +185,14 @@ class ServingEstimator(FollowsQuestion, _Estimator):
                               redundancy=self.redundancy.value, model_gb=self.model_gb.value,
                               cache_gb=self.cache_gb.value)
         self.fleet = f
-        fits = ("fits" if f.fits_in_memory else "<b style='color:#b91c1c'>does not fit</b>")
-        self.numbers.value = (
-            "<table class='mlsd-capacity-table'>"
-            f"<tr><td>throughput per replica</td><td>{cap.format_quantity(f.throughput_per_replica_rps, 'req/s')}</td></tr>"
-            f"<tr><td>replicas for the peak</td><td class='mlsd-replicas'><b>{f.replicas}</b></td></tr>"
-            f"<tr><td>with spare capacity</td><td class='mlsd-replicas-total'><b>{f.replicas_total}</b></td></tr>"
-            f"<tr><td>memory per replica</td><td>{f.memory_needed_gb:g} GB, {fits}</td></tr>"
-            f"<tr><td>cost per month</td><td class='mlsd-monthly-cost'><b>${f.monthly_cost_usd:,.0f}</b></td></tr>"
-            "</table>")
+        fits = "fits" if f.fits_in_memory else html("<b style='color:{}'>does not fit</b>", PALETTE["error"])
+        self.numbers.value = table_html([
+            ["throughput per replica", cap.format_quantity(f.throughput_per_replica_rps, "req/s")],
+            ["replicas for the peak", Cell(f.replicas, cls="mlsd-replicas", bold=True)],
+            ["with spare capacity", Cell(f.replicas_total, cls="mlsd-replicas-total", bold=True)],
+            ["memory per replica", html("{:g} GB, {}", f.memory_needed_gb, fits)],
+            ["cost per month", Cell(f"${f.monthly_cost_usd:,.0f}", cls="mlsd-monthly-cost", bold=True)],
+        ], cls="mlsd-capacity-table")
         self.working.value = working_html(f)
         self.say.value = say_html(f.say())
         for listener in self._listeners:
@@ -323,15 +324,12 @@ class RolloutPlanner(FollowsQuestion, _Estimator):
                                                       f"${cost['extra_monthly_cost_usd']:,.0f} a month"))
             shadow = (f" Shadowing {self.shadow_share.value:.0%} of traffic first costs about "
                       f"${cost['extra_monthly_cost_usd']:,.0f} a month.")
-        self.numbers.value = ("<table class='mlsd-capacity-table'>" + "".join(
-            f"<tr><td>{name}</td><td class='mlsd-{key}'><b>{value}</b></td></tr>" for key, name, value in rows)
-            + "</table>")
+        self.numbers.value = numbers_html(rows)
         stages = cap.canary_schedule(self.daily_users.value)
-        self.canary.value = ("<b>Canary schedule</b><table class='mlsd-canary'><tr><th>stage</th><th>share</th>"
-                             "<th>users a day</th><th>hours</th></tr>" + "".join(
-                                 f"<tr><td>{s['stage']}</td><td>{s['share']:.0%}</td>"
-                                 f"<td>{cap.format_quantity(s['users_exposed_per_day'])}</td>"
-                                 f"<td>{s['start_hour']:g}-{s['end_hour']:g}</td></tr>" for s in stages) + "</table>")
+        self.canary.value = Markup("<b>Canary schedule</b>") + table_html(
+            [[s["stage"], f"{s['share']:.0%}", cap.format_quantity(s["users_exposed_per_day"]),
+              f"{s['start_hour']:g}-{s['end_hour']:g}"] for s in stages],
+            ["stage", "share", "users a day", "hours"], cls="mlsd-canary")
         self.say.value = say_html(
             f"To detect a {self.mde.value:.0%} relative lift on a {self.baseline.value:.1%} baseline "
             f"(alpha {self.alpha.value:g}, power {self.power.value:.0%}) I need about {n:,} users per arm; with "
@@ -388,8 +386,6 @@ class TrainingEstimator(_Estimator):
                 ("training-cost", "cost", f"${t.cost_usd:,.0f}"),
                 ("embedding-table", "embedding table", cap.format_bytes(e.table_bytes)),
                 ("embedding-training", "with optimizer states", cap.format_bytes(e.training_bytes))]
-        self.numbers.value = ("<table class='mlsd-capacity-table'>" + "".join(
-            f"<tr><td>{name}</td><td class='mlsd-{key}'><b>{value}</b></td></tr>" for key, name, value in rows)
-            + "</table>")
+        self.numbers.value = numbers_html(rows)
         self.working.value = working_html(t, e)
         self.say.value = say_html(f"{t.say()} {e.say()}")

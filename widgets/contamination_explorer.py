@@ -7,7 +7,8 @@ from __future__ import annotations
 import ipywidgets as W
 import numpy as np
 
-from .controls import Coalesced, error_html, say_html
+from .controls import Coalesced
+from .markup import Cell, error_html, html, say_html, table_html
 from .plotting import COLOURS, BlitFigure, new_figure
 from .splits import (DATASETS, DATE_RESOLUTIONS, HELD_OUT_RANGE, MAX_REVIEWS_PER_AUTHOR, MODELS, check_dataset,
                      check_held_out, contamination_study)
@@ -103,17 +104,13 @@ class ContaminationExplorer(W.VBox):
             label.set_position((bar.get_x() + bar.get_width() / 2, value + 0.005))
             label.set_text(f"{value:.3f}")
         self.chart.value = self._blit.png()
-        self.about.value = f"<i>{study.detail}; the same {study.model} is fitted after each split.</i>"
-        honest_class = f"mlsd-score-{study.kind}"
-        self.numbers.value = (
-            "<table class='mlsd-contamination-table' style='margin-left:1em'>"
-            "<tr><th></th><th>rows scored</th><th>ROC AUC</th></tr>"
-            f"<tr><td>validation after a random split</td><td>{s['n_validation_random']:,}</td>"
-            f"<td class='mlsd-score-random'>{s['random']:.3f}</td></tr>"
-            f"<tr><td>validation after a {study.honest_name}</td><td>{s['n_validation_honest']:,}</td>"
-            f"<td class='{honest_class}'>{s['honest']:.3f}</td></tr>"
-            f"<tr><td>gap (random minus {study.honest_name})</td><td></td>"
-            f"<td class='mlsd-gap'>{s['gap']:+.3f}</td></tr>"
-            f"<tr><td>final test on {study.test_name}</td><td>{s['n_test']:,}</td>"
-            f"<td class='mlsd-score-test'>{s['test']:.3f}</td></tr></table>")
+        self.about.value = html("<i>{}; the same {} is fitted after each split.</i>", study.detail, study.model)
+        self.numbers.value = table_html([
+            ["validation after a random split", f"{s['n_validation_random']:,}",
+             Cell(f"{s['random']:.3f}", cls="mlsd-score-random")],
+            [f"validation after a {study.honest_name}", f"{s['n_validation_honest']:,}",
+             Cell(f"{s['honest']:.3f}", cls=f"mlsd-score-{study.kind}")],
+            [f"gap (random minus {study.honest_name})", "", Cell(f"{s['gap']:+.3f}", cls="mlsd-gap")],
+            [f"final test on {study.test_name}", f"{s['n_test']:,}", Cell(f"{s['test']:.3f}", cls="mlsd-score-test")],
+        ], ["", "rows scored", "ROC AUC"], cls="mlsd-contamination-table", style="margin-left:1em")
         self.say.value = say_html(study.say())

@@ -1,9 +1,8 @@
-"""Small pieces shared by the interactive tools: a coalescing redraw and message formatting."""
+"""Small pieces shared by the interactive tools: the kernel's event loop, a coalescing redraw, following a page's question."""
 
 from __future__ import annotations
 
 import asyncio
-import html
 from typing import Callable
 
 #: Seconds a burst of control changes is gathered before one redraw.
@@ -69,13 +68,3 @@ class FollowsQuestion:
         if page.pending:
             page.when_open(lambda: tool.use_question(page.question))
         return tool
-
-
-def error_html(text: str) -> str:
-    return f"<span class='mlsd-error' style='color:#b91c1c'>{html.escape(text)}</span>"
-
-
-def say_html(text: str) -> str:
-    """The "what to say in the interview" box."""
-    return ("<div class='mlsd-say' style='border-left:4px solid #16a34a;padding:4px 10px;margin:6px 0;"
-            f"line-height:1.45'><b>Say it in the interview:</b> {html.escape(text)}</div>")

@@ -6,7 +6,8 @@ from __future__ import annotations
 import ipywidgets as W
 import numpy as np
 
-from .controls import Coalesced, error_html, say_html
+from .controls import Coalesced
+from .markup import Cell, error_html, say_html, table_html
 from .evaluation import fairness_study
 from .plotting import BlitFigure, new_figure
 
@@ -83,13 +84,14 @@ class FairnessExplorer(W.VBox):
                 value = getattr(r, rate)
                 bar.set_height(0 if np.isnan(value) else value)
         self.chart.value = self._blit.png()
-        rows = "".join(f"<tr><td>group {r.group}</td><td>{r.n:,}</td><td>{r.selection_rate:.3f}</td><td>{r.tpr:.3f}</td>"
-                       f"<td>{r.fpr:.3f}</td><td>{r.precision:.3f}</td></tr>" for r in result["rates"])
+        rows = [[f"group {r.group}", f"{r.n:,}", f"{r.selection_rate:.3f}", f"{r.tpr:.3f}", f"{r.fpr:.3f}",
+                 f"{r.precision:.3f}"] for r in result["rates"]]
         g = result["gaps"]
         self.numbers.value = (
-            "<table class='mlsd-fairness-table' style='margin-left:1em'><tr><th></th><th>n</th><th>selected</th>"
-            f"<th>TPR</th><th>FPR</th><th>precision</th></tr>{rows}</table><table style='margin-left:1em'>"
-            f"<tr><td>demographic-parity gap</td><td class='mlsd-dp-gap'>{g['demographic_parity']:.3f}</td></tr>"
-            f"<tr><td>equalised-odds gap</td><td class='mlsd-eo-gap'>{g['equalised_odds']:.3f}</td></tr>"
-            f"<tr><td>overall accuracy</td><td class='mlsd-accuracy'>{result['accuracy']:.3f}</td></tr></table>")
+            table_html(rows, ["", "n", "selected", "TPR", "FPR", "precision"], cls="mlsd-fairness-table",
+                       style="margin-left:1em")
+            + table_html([["demographic-parity gap", Cell(f"{g['demographic_parity']:.3f}", cls="mlsd-dp-gap")],
+                          ["equalised-odds gap", Cell(f"{g['equalised_odds']:.3f}", cls="mlsd-eo-gap")],
+                          ["overall accuracy", Cell(f"{result['accuracy']:.3f}", cls="mlsd-accuracy")]],
+                         style="margin-left:1em"))
         self.say.value = say_html(self.study.say(thresholds))

@@ -3,13 +3,12 @@ a merchant id with about a thousand levels, each scored by the same logistic reg
 
 from __future__ import annotations
 
-import html
-
 import ipywidgets as W
 import numpy as np
 
 from . import features as F
-from .controls import Coalesced, error_html, say_html
+from .controls import Coalesced
+from .markup import Cell, Row, error_html, html, say_html, table_html
 from .plotting import COLOURS, BlitFigure, new_figure
 
 SHORT_NAMES = ("one-hot", "hashing", "target enc.\n(5 folds)", "naive target\nenc. (leaks)")
@@ -85,28 +84,27 @@ class FeatureExplorer(W.VBox):
         self.message.value = ""
         current = F.ENCODINGS.index(encoding)
         r = results[current]
-        self.numbers.value = (
-            "<table class='mlsd-features-table'><tr><th>choice</th><th>validation AUC</th><th>training AUC</th>"
-            "<th>gap</th><th>features</th><th>fit (ms)</th><th>training rows</th></tr>"
-            f"<tr><td>{html.escape(r.label)}</td><td class='mlsd-val-auc'>{r.validation_auc:.3f}</td>"
-            f"<td class='mlsd-train-auc'>{r.training_auc:.3f}</td><td class='mlsd-gap'>{r.gap:.3f}</td>"
-            f"<td class='mlsd-n-features'>{r.n_features}</td><td class='mlsd-fit-ms'>{r.fit_seconds * 1000:.0f}</td>"
-            f"<td class='mlsd-train-rows'>{r.n_training_rows}</td></tr></table>")
-        highlight = " mlsd-current' style='font-weight:bold;background:#eff6ff"
-        body = "".join(
-            f"<tr class='mlsd-enc-{ROW_CLASSES[i]}{highlight if i == current else ''}'>"
-            f"<td>{html.escape(x.label)}</td><td class='mlsd-cmp-val-auc'>{x.validation_auc:.3f}</td>"
-            f"<td class='mlsd-cmp-train-auc'>{x.training_auc:.3f}</td><td class='mlsd-cmp-gap'>{x.gap:.3f}</td>"
-            f"<td class='mlsd-cmp-n-features'>{x.n_features}</td><td>{x.fit_seconds * 1000:.0f}</td></tr>"
-            for i, x in enumerate(results))
-        self.comparison.value = (
-            "<table class='mlsd-features-comparison'><tr><th>merchant encoding</th><th>validation AUC</th>"
-            "<th>training AUC</th><th>gap</th><th>features</th><th>fit (ms)</th></tr>" + body + "</table>")
+        self.numbers.value = table_html(
+            [[r.label, Cell(f"{r.validation_auc:.3f}", cls="mlsd-val-auc"),
+              Cell(f"{r.training_auc:.3f}", cls="mlsd-train-auc"), Cell(f"{r.gap:.3f}", cls="mlsd-gap"),
+              Cell(r.n_features, cls="mlsd-n-features"), Cell(f"{r.fit_seconds * 1000:.0f}", cls="mlsd-fit-ms"),
+              Cell(r.n_training_rows, cls="mlsd-train-rows")]],
+            ["choice", "validation AUC", "training AUC", "gap", "features", "fit (ms)", "training rows"],
+            cls="mlsd-features-table")
+        self.comparison.value = table_html(
+            [Row([x.label, Cell(f"{x.validation_auc:.3f}", cls="mlsd-cmp-val-auc"),
+                  Cell(f"{x.training_auc:.3f}", cls="mlsd-cmp-train-auc"), Cell(f"{x.gap:.3f}", cls="mlsd-cmp-gap"),
+                  Cell(x.n_features, cls="mlsd-cmp-n-features"), f"{x.fit_seconds * 1000:.0f}"],
+                 cls=f"mlsd-enc-{ROW_CLASSES[i]}" + (" mlsd-current" if i == current else ""),
+                 style="font-weight:bold;background:#eff6ff" if i == current else None)
+             for i, x in enumerate(results)],
+            ["merchant encoding", "validation AUC", "training AUC", "gap", "features", "fit (ms)"],
+            cls="mlsd-features-comparison")
         bands = r.pipeline.named_steps["features"].named_transformers_["income"]
-        self.about.value = ("<i>10,000 point-of-sale loans, 70% to fit and 30% to validate; the same logistic "
-                            "regression for every choice. Income "
-                            + ("enters as a standardised number." if n_bands is None else
-                               "bands: " + html.escape(", ".join(bands.names_)) + ".") + "</i>")
+        self.about.value = html(
+            "<i>10,000 point-of-sale loans, 70% to fit and 30% to validate; the same logistic regression for every "
+            "choice. Income {}</i>", "enters as a standardised number." if n_bands is None else
+            "bands: " + ", ".join(bands.names_) + ".")
         for i, (bar, label, x) in enumerate(zip(self._bars, self._labels, results)):
             bar.set_height(x.validation_auc - 0.5)
             bar.set_color(COLOURS["after"] if i == current else COLOURS["before"])

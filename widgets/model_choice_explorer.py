@@ -4,13 +4,13 @@ model families' quality against latency, and which one to ship (numbers from
 
 from __future__ import annotations
 
-import html
 import math
 
 import ipywidgets as W
 from matplotlib.patches import Rectangle
 
-from .controls import Coalesced, error_html, say_html
+from .controls import Coalesced
+from .markup import PALETTE, Cell, Markup, Row, error_html, html, say_html, table_html
 from .model_choice import BATCH_SIZE, SIMPLICITY, _kb, _ms, _s, _us, check_constraints, model_choice_study
 from .plotting import BlitFigure, new_figure
 
@@ -18,7 +18,7 @@ MODEL_COLOURS = {"logistic regression": "#2563eb", "k-nearest neighbours": "#933
                  "gradient-boosted trees": "#ea580c", "small MLP": "#0891b2"}
 MARKERS = ("o", "s", "^", "D")   # a shape per model, so overlapping points stay apart
 CHOSEN = "#16a34a"
-MISS = "color:#b91c1c"
+MISS = f"color:{PALETTE['error']}"
 
 
 class ModelChoiceExplorer(W.VBox):
@@ -58,8 +58,8 @@ class ModelChoiceExplorer(W.VBox):
         self.update()
 
     def _describe(self) -> None:
-        self.about.value = (f"<i>{html.escape(self.study.description)}. Models listed simplest first; latencies "
-                            "are measured here, one thread, one request at a time.</i>")
+        self.about.value = html("<i>{}. Models listed simplest first; latencies are measured here, one thread, one "
+                                "request at a time.</i>", self.study.description)
 
     def _build_plot(self) -> None:
         """Draw the static part (one point per model) and create the artists that move."""
@@ -127,32 +127,23 @@ class ModelChoiceExplorer(W.VBox):
                             f"{'pick: ' + chosen.name if chosen else 'no model meets both'}")
         self.chart.value = self._blit.png()
 
-    def _table(self, choice) -> str:
+    def _table(self, choice) -> Markup:
         rows = []
         for rank, r in enumerate(choice.results, start=1):
             good, fast = choice.good_enough[r.name], choice.fast_enough[r.name]
             fits = ("meets both" if good and fast else "too slow" if good else "not accurate enough" if fast
                     else "too slow and not accurate enough")
             chosen = choice.chosen is not None and choice.chosen.name == r.name
-            row_class = "mlsd-model mlsd-chosen" if chosen else "mlsd-model"
-            row_style = " style='background:#dcfce7;font-weight:600'" if chosen else ""
-            quality_style = "" if good else f" style='{MISS}'"
-            p99_style = "" if fast else f" style='{MISS}'"
-            rows.append(
-                f"<tr class='{row_class}'{row_style}><td>{rank}</td>"
-                f"<td class='mlsd-model-name' title='{html.escape(SIMPLICITY.get(r.name, ''), quote=True)}'>"
-                f"{html.escape(r.name)}</td>"
-                f"<td class='mlsd-quality'{quality_style}>{r.accuracy:.3f}</td>"
-                f"<td class='mlsd-p50'>{_ms(r.p50_ms)}</td>"
-                f"<td class='mlsd-p99'{p99_style}>{_ms(r.p99_ms)}</td>"
-                f"<td class='mlsd-batch'>{_ms(r.batch_ms)}</td>"
-                f"<td class='mlsd-per-row'>{_us(r.per_row_us)}</td>"
-                f"<td class='mlsd-size'>{_kb(r.size_bytes)}</td>"
-                f"<td class='mlsd-train-time'>{_s(r.train_s)}</td>"
-                f"<td class='mlsd-fits'>{fits}</td>"
-                f"<td class='mlsd-interpretability' style='font-size:85%;max-width:22em'>"
-                f"{html.escape(r.interpretability)}</td></tr>")
-        head = ("<tr><th>simplicity</th><th>model</th><th>accuracy</th><th>p50 (ms)</th><th>p99 (ms)</th>"
-                f"<th>batch of {BATCH_SIZE} (ms)</th><th>per row in batch (µs)</th><th>size (kB)</th>"
-                "<th>training (s)</th><th>fits?</th><th>how to explain a prediction</th></tr>")
-        return f"<table class='mlsd-model-choice-table'>{head}{''.join(rows)}</table>"
+            rows.append(Row([
+                rank, Cell(r.name, cls="mlsd-model-name", title=SIMPLICITY.get(r.name, "")),
+                Cell(f"{r.accuracy:.3f}", cls="mlsd-quality", style=None if good else MISS),
+                Cell(_ms(r.p50_ms), cls="mlsd-p50"), Cell(_ms(r.p99_ms), cls="mlsd-p99", style=None if fast else MISS),
+                Cell(_ms(r.batch_ms), cls="mlsd-batch"), Cell(_us(r.per_row_us), cls="mlsd-per-row"),
+                Cell(_kb(r.size_bytes), cls="mlsd-size"), Cell(_s(r.train_s), cls="mlsd-train-time"),
+                Cell(fits, cls="mlsd-fits"),
+                Cell(r.interpretability, cls="mlsd-interpretability", style="font-size:85%;max-width:22em")],
+                cls="mlsd-model mlsd-chosen" if chosen else "mlsd-model",
+                style="background:#dcfce7;font-weight:600" if chosen else None))
+        return table_html(rows, ["simplicity", "model", "accuracy", "p50 (ms)", "p99 (ms)", f"batch of {BATCH_SIZE} (ms)",
+                                 "per row in batch (µs)", "size (kB)", "training (s)", "fits?",
+                                 "how to explain a prediction"], cls="mlsd-model-choice-table")

@@ -9,7 +9,6 @@ Voila app.
 from __future__ import annotations
 
 import base64
-import html
 
 import ipywidgets as W
 from IPython.display import HTML
@@ -17,6 +16,7 @@ from IPython.display import HTML
 from .context import START_PAGE, Context, notebook_name, page_link, under_voila
 from .export import export_filename, session_record, to_json, to_markdown, write_export
 from .framework import load_framework
+from .markup import PALETTE, TABLE_STYLE, Cell, Markup, html, join, message_html, muted_html, table_html
 from .store import AnswerStore, StoreError
 
 
@@ -29,48 +29,37 @@ def open_store(home=None) -> tuple[AnswerStore | None, str | None]:
     return store, store.notice
 
 
-#: Tables drawn in HTML widgets: left-aligned, compact (JupyterLab right-aligns table cells).
-TABLE_STYLE = ("<style>.mlsd-table{border-collapse:collapse}.mlsd-table th,.mlsd-table td{text-align:left;"
-               "padding:3px 14px 3px 0;vertical-align:top}.mlsd-table thead th{border-bottom:2px solid var(--jp-border-color1, #d1d5db)}"
-               "</style>")
-
-
-def message_html(text: str, kind: str = "error") -> str:
-    colour = {"error": "#b91c1c", "info": "#1d4ed8"}[kind]
-    return (f"<div class='mlsd-message mlsd-{kind}' style='color:{colour};margin:4px 0'>"
-            f"{html.escape(text)}</div>")
-
-
-def question_card(ctx: Context) -> str:
+def question_card(ctx: Context) -> Markup:
     """The current question as an HTML card: title, type, domain, brief and scale."""
     q = ctx.question
-    company = f" &middot; {html.escape(q.company)}" if q.company else ""
-    return (
-        "<div class='mlsd-question' style='border-left:4px solid #2563eb;padding:6px 12px;margin:6px 0'>"
-        f"<div style='font-size:1.25em;font-weight:600' class='mlsd-question-title'>{html.escape(q.title)}</div>"
-        f"<div style='color:var(--jp-content-font-color2, #4b5563)'>{html.escape(q.problem_type)} &middot; {html.escape(q.domain)}{company}"
-        f" &middot; answering as <b class='mlsd-participant'>{html.escape(ctx.participant)}</b></div>"
-        f"<p style='margin:6px 0;line-height:1.45'>{html.escape(q.brief)}</p>"
-        f"<div style='color:var(--jp-content-font-color2, #4b5563)'>Assumed scale: {q.daily_active_users:,} daily active users &middot; "
-        f"{q.items:,} items &middot; {q.actions_per_user_per_day:g} actions per user per day</div>"
-        "</div>"
-    )
+    company = html(" &middot; {}", q.company) if q.company else ""
+    return html(
+        "<div class='mlsd-question' style='border-left:4px solid {accent};padding:6px 12px;margin:6px 0'>"
+        "<div style='font-size:1.25em;font-weight:600' class='mlsd-question-title'>{title}</div>"
+        "<div style='color:{muted}'>{type} &middot; {domain}{company}"
+        " &middot; answering as <b class='mlsd-participant'>{participant}</b></div>"
+        "<p style='margin:6px 0;line-height:1.45'>{brief}</p>"
+        "<div style='color:{muted}'>Assumed scale: {users:,} daily active users &middot; "
+        "{items:,} items &middot; {actions:g} actions per user per day</div></div>",
+        accent=PALETTE["accent"], muted=PALETTE["muted"], title=q.title, type=q.problem_type, domain=q.domain,
+        company=company, participant=ctx.participant, brief=q.brief, users=q.daily_active_users, items=q.items,
+        actions=q.actions_per_user_per_day)
 
 
-def navigation_html(ctx: Context, current_step: int | None) -> str:
+def navigation_html(ctx: Context, current_step: int | None) -> Markup:
     """Links to the previous step, the start page and the next step, keeping the context."""
     steps = load_framework().steps
     parts = []
     if current_step is not None and current_step > 1:
         prev = steps[current_step - 2]
-        parts.append(f"<a class='mlsd-nav-prev' href='{html.escape(page_link(notebook_name(prev), ctx))}'>"
-                     f"&larr; Step {prev.number}: {html.escape(prev.title)}</a>")
-    parts.append(f"<a class='mlsd-nav-start' href='{html.escape(page_link(START_PAGE, ctx))}'>Start page</a>")
+        parts.append(html("<a class='mlsd-nav-prev' href='{}'>&larr; Step {}: {}</a>",
+                          page_link(notebook_name(prev), ctx), prev.number, prev.title))
+    parts.append(html("<a class='mlsd-nav-start' href='{}'>Start page</a>", page_link(START_PAGE, ctx)))
     if current_step is None or current_step < len(steps):
         nxt = steps[0 if current_step is None else current_step]
-        parts.append(f"<a class='mlsd-nav-next' href='{html.escape(page_link(notebook_name(nxt), ctx))}'>"
-                     f"Step {nxt.number}: {html.escape(nxt.title)} &rarr;</a>")
-    return "<nav class='mlsd-nav' style='display:flex;gap:2em;margin:8px 0'>" + "".join(parts) + "</nav>"
+        parts.append(html("<a class='mlsd-nav-next' href='{}'>Step {}: {} &rarr;</a>",
+                          page_link(notebook_name(nxt), ctx), nxt.number, nxt.title))
+    return html("<nav class='mlsd-nav' style='display:flex;gap:2em;margin:8px 0'>{}</nav>", join(parts))
 
 
 def link_area() -> W.Widget:
@@ -117,10 +106,10 @@ class ExportPanel(W.VBox):
                                    ("json", "application/json", to_json(record))):
             data = base64.b64encode(text.encode("utf-8")).decode("ascii")
             name = export_filename(record, suffix)
-            links.append(f"<a class='mlsd-download' download='{html.escape(name)}' "
-                         f"href='data:{mime};charset=utf-8;base64,{data}'>Download {html.escape(name)}</a>")
-        self.result.value = (" &nbsp; ".join(links) + "<div style='color:var(--jp-content-font-color2, #4b5563)'>Also saved as "
-                             + ", ".join(html.escape(str(p)) for p in paths) + "</div>")
+            links.append(html("<a class='mlsd-download' download='{}' href='data:{};charset=utf-8;base64,{}'>"
+                              "Download {}</a>", name, mime, data, name))
+        self.result.value = join(links, Markup(" &nbsp; ")) + muted_html(
+            "Also saved as " + ", ".join(str(p) for p in paths))
         return paths
 
     def set_context(self, ctx: Context) -> None:
@@ -128,7 +117,7 @@ class ExportPanel(W.VBox):
         self.result.value = ""
 
 
-def session_summary_html(store: AnswerStore, ctx: Context) -> str:
+def session_summary_html(store: AnswerStore, ctx: Context) -> Markup:
     """A table of the practice session: per step the time used against the budget, words, self-score."""
     from .clock import format_elapsed
 
@@ -136,12 +125,10 @@ def session_summary_html(store: AnswerStore, ctx: Context) -> str:
     rows = []
     for s in record["steps"]:
         over = s["overtime_seconds"] > 0
-        style = " style='color:#b91c1c'" if over else ""
-        rows.append(
-            f"<tr><td>{s['step']}. {html.escape(s['title'])}</td>"
-            f"<td{style}>{format_elapsed(s['elapsed_seconds'])} / {format_elapsed(s['budget_seconds'])}</td>"
-            f"<td>{len(s['answer'].split())}</td><td>{s['self_score']} / {s['self_score_max']}</td></tr>")
-    return (TABLE_STYLE + "<table class='mlsd-summary mlsd-table'><thead><tr><th>Step</th><th>Time used / budget</th><th>Words</th>"
-            "<th>Self-score</th></tr></thead><tbody>" + "".join(rows) + "</tbody><tfoot><tr><td>Total</td>"
-            f"<td>{format_elapsed(record['total_elapsed_seconds'])} / {format_elapsed(record['total_budget_seconds'])}</td>"
-            "<td></td><td></td></tr></tfoot></table>")
+        rows.append([f"{s['step']}. {s['title']}",
+                     Cell(f"{format_elapsed(s['elapsed_seconds'])} / {format_elapsed(s['budget_seconds'])}",
+                          style=f"color:{PALETTE['error']}" if over else None),
+                     len(s["answer"].split()), f"{s['self_score']} / {s['self_score_max']}"])
+    total = f"{format_elapsed(record['total_elapsed_seconds'])} / {format_elapsed(record['total_budget_seconds'])}"
+    return TABLE_STYLE + table_html(rows, ["Step", "Time used / budget", "Words", "Self-score"],
+                                    cls="mlsd-summary mlsd-table", footer=[["Total", total, "", ""]])

@@ -3,12 +3,11 @@ the table's k, the groups below a target k, the rows suppression removes and the
 
 from __future__ import annotations
 
-import html
-
 import ipywidgets as W
 import numpy as np
 
-from .controls import Coalesced, error_html, say_html
+from .controls import Coalesced
+from .markup import PALETTE, Cell, Markup, Row, error_html, html, say_html, table_html
 from .plotting import COLOURS, BlitFigure, new_figure
 from .privacy import (GENDER_LEVELS, LABELS, MARITAL_LEVELS, OUTCOME, QUASI_IDENTIFIERS, SENSITIVE, Generalisation,
                       load_people_sample, sample_report)
@@ -50,10 +49,11 @@ class PrivacyExplorer(W.VBox):
         self.target_k = W.BoundedIntText(value=target_k, min=0, max=n, description="Target k",
                                          layout=W.Layout(width="12em"))
         self.l_diversity = W.Checkbox(value=l_diversity, description=f"l-diversity of {SENSITIVE}", indent=False)
-        self.about = W.HTML(
-            f"<i>{n:,} synthetic patients of one clinic. The quasi-identifiers are the columns an attacker could "
-            f"also find elsewhere (a voter roll, a social profile) and join on; {SENSITIVE} is the secret, and "
-            f"{OUTCOME.replace('_', ' ')} is what analysts still need. Unticked columns are released unchanged.</i>")
+        self.about = W.HTML(html(
+            "<i>{:,} synthetic patients of one clinic. The quasi-identifiers are the columns an attacker could "
+            "also find elsewhere (a voter roll, a social profile) and join on; {} is the secret, and "
+            "{} is what analysts still need. Unticked columns are released unchanged.</i>",
+            n, SENSITIVE, OUTCOME.replace("_", " ")))
         self.message = W.HTML()
         self.numbers = W.HTML()
         self.preview = W.HTML()
@@ -146,7 +146,7 @@ class PrivacyExplorer(W.VBox):
         self.preview.value = self._preview_html(report)
         self.say.value = say_html(report.say(self.l_diversity.value))
 
-    def _numbers_html(self, r) -> str:
+    def _numbers_html(self, r) -> Markup:
         k = r.target_k
         released = "" if r.outcome_released is None else f"{r.outcome_released:.0f}"
         rows = [
@@ -168,14 +168,12 @@ class PrivacyExplorer(W.VBox):
         if self.l_diversity.value:
             rows.append((f"l: fewest distinct {SENSITIVE} values in a released group", "mlsd-l-value", r.l_after))
             rows.append(("released groups with a single diagnosis", "mlsd-groups-l1", r.classes_with_one_value))
-        body = "".join(f"<tr><td style='text-align:left;padding-right:1em'>{label}</td>"
-                       f"<td class='{css}'>{value}</td></tr>" for label, css, value in rows)
-        return f"<table class='mlsd-privacy-table'>{body}</table>"
+        return table_html([[Cell(label, style="text-align:left;padding-right:1em"), Cell(value, cls=css)]
+                           for label, css, value in rows], cls="mlsd-privacy-table")
 
-    def _preview_html(self, r) -> str:
+    def _preview_html(self, r) -> Markup:
         columns = list(r.quasi_identifiers)
-        head = "<th>row</th>" + "".join(f"<th>{html.escape(LABELS[c])}</th>" for c in columns)
-        head += f"<th>{SENSITIVE}</th><th>{OUTCOME.replace('_', ' ')}</th><th>group size</th><th></th>"
+        head = ["row"] + [LABELS[c] for c in columns] + [SENSITIVE, OUTCOME.replace("_", " "), "group size", ""]
         body = []
         # the first rows, plus the first few suppressed ones so that suppression is visible
         rows = list(range(min(PREVIEW_ROWS, r.n_rows)))
@@ -185,11 +183,10 @@ class PrivacyExplorer(W.VBox):
         outcome = self.people[OUTCOME].to_numpy()[rows]
         for j, i in enumerate(rows):
             gone = bool(r.suppressed[i])
-            cells = f"<td>{i + 1}</td>" + "".join(f"<td>{html.escape(str(v))}</td>" for v in released[j])
-            cells += (f"<td>{html.escape(str(secret[j]))}</td><td>{int(outcome[j]):,}</td>"
-                      f"<td>{r.class_sizes[r.class_ids[i]]}</td><td>{'suppressed' if gone else 'released'}</td>")
-            style = " style='color:#9ca3af;text-decoration:line-through'" if gone else ""
-            body.append(f"<tr class='mlsd-preview-row{' mlsd-suppressed' if gone else ''}'{style}>{cells}</tr>")
-        return ("<div><b>Some rows as released</b>: the first ones and the first suppressed ones (columns that "
-                "are not quasi-identifiers are released as they are)</div>"
-                f"<table class='mlsd-privacy-preview'><tr>{head}</tr>{''.join(body)}</table>")
+            cells = [i + 1, *released[j], secret[j], f"{int(outcome[j]):,}", r.class_sizes[r.class_ids[i]],
+                     "suppressed" if gone else "released"]
+            body.append(Row(cells, cls="mlsd-preview-row" + (" mlsd-suppressed" if gone else ""),
+                            style=f"color:{PALETTE['faint']};text-decoration:line-through" if gone else None))
+        return Markup("<div><b>Some rows as released</b>: the first ones and the first suppressed ones (columns that "
+                      "are not quasi-identifiers are released as they are)</div>") + table_html(
+            body, head, cls="mlsd-privacy-preview")

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import html
-
 import ipywidgets as W
 
 from .framework import load_framework
+from .markup import bullets_html, html
 
 
 class ProblemTypeGuide(W.VBox):
@@ -27,15 +26,9 @@ class ProblemTypeGuide(W.VBox):
 
     def _render(self, type_id: str) -> None:
         pt = self.framework.problem_type(type_id)
-
-        def bullets(items):
-            return "<ul>" + "".join(f"<li>{html.escape(i)}</li>" for i in items) + "</ul>"
-
-        self.details.value = (
-            f"<div class='mlsd-problem-type'><p><b>{html.escape(pt.name)}</b>: {html.escape(pt.summary)}</p>"
-            "<div style='display:flex;flex-wrap:wrap;gap:2em'>"
-            f"<div><b>Model families, simplest first</b>{bullets(pt.model_families)}</div>"
-            f"<div><b>Metrics</b>{bullets(pt.metrics)}</div></div>"
-            f"<p><b>Training rows</b>: {html.escape(pt.data_shape)}</p>"
-            f"<p><b>Watch out</b>: {html.escape(pt.watch_out)}</p></div>"
-        )
+        self.details.value = html(
+            "<div class='mlsd-problem-type'><p><b>{}</b>: {}</p><div style='display:flex;flex-wrap:wrap;gap:2em'>"
+            "<div><b>Model families, simplest first</b>{}</div><div><b>Metrics</b>{}</div></div>"
+            "<p><b>Training rows</b>: {}</p><p><b>Watch out</b>: {}</p></div>",
+            pt.name, pt.summary, bullets_html(pt.model_families), bullets_html(pt.metrics), pt.data_shape,
+            pt.watch_out)

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import html
-
 import ipywidgets as W
 import numpy as np
 
-from .controls import Coalesced, error_html, say_html
+from .controls import Coalesced
 from .evaluation import SCENARIOS, compare_lists, parse_grades, ranker_curves
+from .markup import PALETTE, Cell, Row, error_html, html, muted_html, say_html, table_html
 from .plotting import COLOURS, BlitFigure, new_figure
 
 
@@ -55,7 +54,7 @@ class ListExplorer(W.VBox):
 
     def _on_scenario(self, _):
         a, b, about = SCENARIOS[self.scenario.value]
-        self.about.value = f"<i>{html.escape(about)}</i>"
+        self.about.value = html("<i>{}</i>", about)
         with self.hold_trait_notifications():
             self.list_a.value = " ".join(map(str, a))
             self.list_b.value = " ".join(map(str, b))
@@ -83,19 +82,18 @@ class ListExplorer(W.VBox):
         self._draw(comparison)
         k = comparison.k
         p, g = comparison.precision, comparison.ndcg
-        self.numbers.value = (
-            "<table class='mlsd-metrics' style='margin-left:1em'><tr><th></th><th>List A</th><th>List B</th></tr>"
-            f"<tr><td>precision@{k}</td><td class='mlsd-p-a'>{p[0]:.3f}</td><td class='mlsd-p-b'>{p[1]:.3f}</td></tr>"
-            f"<tr><td>ndcg@{k}</td><td class='mlsd-ndcg-a'>{g[0]:.3f}</td><td class='mlsd-ndcg-b'>{g[1]:.3f}</td></tr>"
-            f"<tr><td>ideal DCG@{k}</td><td colspan=2>{comparison.idcg:.3f}</td></tr></table>")
-        rows = "".join(
-            f"<tr style='{'' if i < k else 'color:#9ca3af'}'><td>{i + 1}</td><td>{comparison.discounts[i]:.3f}</td>"
-            f"<td>{(a + [0] * n)[i]}</td><td>{comparison.contributions[0][i]:.3f}</td>"
-            f"<td>{(b + [0] * n)[i]}</td><td>{comparison.contributions[1][i]:.3f}</td></tr>" for i in range(n))
-        self.working.value = (
-            "<details><summary>The working, position by position</summary><table class='mlsd-working'>"
-            "<tr><th>rank</th><th>discount 1/log2(rank+1)</th><th>A grade</th><th>A gain x discount</th>"
-            f"<th>B grade</th><th>B gain x discount</th></tr>{rows}</table></details>")
+        self.numbers.value = table_html([
+            [f"precision@{k}", Cell(f"{p[0]:.3f}", cls="mlsd-p-a"), Cell(f"{p[1]:.3f}", cls="mlsd-p-b")],
+            [f"ndcg@{k}", Cell(f"{g[0]:.3f}", cls="mlsd-ndcg-a"), Cell(f"{g[1]:.3f}", cls="mlsd-ndcg-b")],
+            [f"ideal DCG@{k}", Cell(f"{comparison.idcg:.3f}", colspan=2)],
+        ], ["", "List A", "List B"], cls="mlsd-metrics", style="margin-left:1em")
+        rows = [Row([i + 1, f"{comparison.discounts[i]:.3f}", (a + [0] * n)[i], f"{comparison.contributions[0][i]:.3f}",
+                     (b + [0] * n)[i], f"{comparison.contributions[1][i]:.3f}"],
+                    style=None if i < k else f"color:{PALETTE['faint']}") for i in range(n)]
+        self.working.value = html(
+            "<details><summary>The working, position by position</summary>{}</details>",
+            table_html(rows, ["rank", "discount 1/log2(rank+1)", "A grade", "A gain x discount", "B grade",
+                              "B gain x discount"], cls="mlsd-working"))
         self.say.value = say_html(comparison.verdict())
 
     def _draw(self, c) -> None:
@@ -158,11 +156,10 @@ class RankerExplorer(W.VBox):
             marker.set_xdata([k, k])
         self.chart.value = self._blit.png()
         p_win, n_win = self.curves.winners(k)
-        rows = "".join(
-            f"<tr><td>{name}</td><td>{self.curves.precision[name][i]:.3f}{' &#9733;' if name == p_win else ''}</td>"
-            f"<td>{self.curves.ndcg[name][i]:.3f}{' &#9733;' if name == n_win else ''}</td></tr>"
-            for name in self.curves.precision)
-        self.numbers.value = (f"<table class='mlsd-rankers' style='margin-left:1em'><tr><th>ranker</th>"
-                              f"<th>precision@{k}</th><th>ndcg@{k}</th></tr>{rows}</table>"
-                              f"<div style='color:var(--jp-content-font-color2, #4b5563)'>{self.curves.n_users:,} users, 100 candidates each</div>")
+        rows = [[name, f"{self.curves.precision[name][i]:.3f}" + (" \u2605" if name == p_win else ""),
+                 f"{self.curves.ndcg[name][i]:.3f}" + (" \u2605" if name == n_win else "")]
+                for name in self.curves.precision]
+        self.numbers.value = table_html(rows, ["ranker", f"precision@{k}", f"ndcg@{k}"], cls="mlsd-rankers",
+                                        style="margin-left:1em") + muted_html(
+            f"{self.curves.n_users:,} users, 100 candidates each")
         self.say.value = say_html(self.curves.say(k))

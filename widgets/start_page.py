@@ -2,19 +2,18 @@
 
 from __future__ import annotations
 
-import html
-
 import ipywidgets as W
 
 from .clock import format_elapsed
 from .context import Context, notebook_name, page_link, resolve_context, wait_for_voila_request
 from .framework import PROBLEM_TYPES, load_framework
-from .pages import TABLE_STYLE, ExportPanel, link_area, message_html, open_store, question_card, show_links
+from .markup import TABLE_STYLE, Markup, html, join, message_html, table_html
+from .pages import ExportPanel, link_area, open_store, question_card, show_links
 from .questions import load_bank
 from .store import StoreError, clean_participant
 
 ANY = "any"
-_TABLE_STYLE = (
+_TABLE_STYLE = Markup(
     "<style>.mlsd-bank{border-collapse:collapse;width:100%;font-size:0.92em}"
     ".mlsd-bank th,.mlsd-bank td{text-align:left;padding:3px 10px 3px 0;vertical-align:top}"
     ".mlsd-bank thead th{border-bottom:2px solid var(--jp-border-color1, #d1d5db);position:sticky;top:0;background:var(--jp-layout-color0,#fff)}"
@@ -23,14 +22,10 @@ _TABLE_STYLE = (
 )
 
 
-def bank_table_html(bank) -> str:
+def bank_table_html(bank) -> Markup:
     """The questions as a compact HTML table: title (with its id), type, domain, company."""
-    rows = "".join(
-        f"<tr><td>{html.escape(q.title)}<br><code>{html.escape(q.id)}</code></td><td>{q.problem_type}</td>"
-        f"<td>{html.escape(q.domain)}</td><td>{html.escape(q.company)}</td></tr>"
-        for q in bank)
-    return (_TABLE_STYLE + "<table class='mlsd-bank'><thead><tr><th>Question</th><th>Type</th><th>Domain</th>"
-            "<th>Company</th></tr></thead><tbody>" + rows + "</tbody></table>")
+    rows = [[html("{}<br><code>{}</code>", q.title, q.id), q.problem_type, q.domain, q.company] for q in bank]
+    return _TABLE_STYLE + table_html(rows, ["Question", "Type", "Domain", "Company"], cls="mlsd-bank")
 
 
 class StartPage(W.VBox):
@@ -61,7 +56,7 @@ class StartPage(W.VBox):
         self.picker = W.Dropdown(description="Question", layout=W.Layout(width="44em"))
         self.random_button = W.Button(description="Draw at random", icon="random",
                                       tooltip="Pick a question at random among those the filters show")
-        self.message = W.HTML("".join(message_html(n) for n in notes))
+        self.message = W.HTML(join(message_html(n) for n in notes))
         self.card = W.HTML()
         self.plan = link_area()
         self.export_panel = ExportPanel(self.store, self.context)
@@ -98,7 +93,7 @@ class StartPage(W.VBox):
     def _refilter(self) -> None:
         subset = self.filtered()
         if len(subset):
-            self.table.value = (f"<div class='mlsd-bank-count'>{len(subset)} of {len(self.bank)} questions</div>"
+            self.table.value = (html("<div class='mlsd-bank-count'>{} of {} questions</div>", len(subset), len(self.bank))
                                 + bank_table_html(subset))
         else:
             self.table.value = message_html("No question matches these filters; loosen one of them.", "info")
@@ -161,7 +156,7 @@ class StartPage(W.VBox):
         self.export_panel.set_context(self.context)
         show_links(self.plan, self.plan_html())
 
-    def plan_html(self) -> str:
+    def plan_html(self) -> Markup:
         """The six steps with budgets, this participant's progress and a link to each step's app."""
         ctx = self.context
         rows = []
@@ -174,11 +169,8 @@ class StartPage(W.VBox):
                 clock = attempt.clock(step.budget_seconds)
                 words = len(attempt.text.split())
                 progress = f"{format_elapsed(clock.elapsed(self.store.now()))} used, {words} words"
-            href = html.escape(page_link(notebook_name(step), ctx))
-            rows.append(
-                f"<tr><td>{step.number}</td><td><a class='mlsd-step-link' href='{href}'>{html.escape(step.title)}</a>"
-                f"</td><td>{step.minutes} min</td><td>{progress}</td></tr>")
-        return (TABLE_STYLE + "<table class='mlsd-plan mlsd-table'><thead><tr><th>Step</th><th>Open the step</th><th>Budget</th>"
-                "<th>Your progress</th></tr></thead><tbody>" + "".join(rows) + "</tbody>"
-                f"<tfoot><tr><td></td><td>Total</td><td>{self.framework.total_minutes} min</td><td></td></tr>"
-                "</tfoot></table>")
+            link = html("<a class='mlsd-step-link' href='{}'>{}</a>", page_link(notebook_name(step), ctx), step.title)
+            rows.append([step.number, link, f"{step.minutes} min", progress])
+        return TABLE_STYLE + table_html(rows, ["Step", "Open the step", "Budget", "Your progress"],
+                                        cls="mlsd-plan mlsd-table",
+                                        footer=[["", "Total", f"{self.framework.total_minutes} min", ""]])

@@ -20,7 +20,8 @@ import ipywidgets as W
 from .answer import StepAnswer
 from .context import Context, after_voila_request, resolve_context
 from .framework import load_framework
-from .pages import (ExportPanel, link_area, message_html, navigation_html, open_store, question_card,
+from .markup import join, message_html
+from .pages import (ExportPanel, link_area, navigation_html, open_store, question_card,
                     session_summary_html, show_links)
 from .store import StoreError
 
@@ -49,7 +50,7 @@ class StepPage(W.VBox):
         self.store, problem = open_store(home)
         self._notes = [message_html(problem)] if problem else []
         if self.store is None:
-            self.children = [W.HTML("".join(self._notes))]
+            self.children = [W.HTML(join(self._notes))]
             return
         self._request = (question_id, participant, answer, answer_options)
         self.pending = True
@@ -69,10 +70,10 @@ class StepPage(W.VBox):
                                      **answer_options)
         except StoreError as exc:
             self.context = None
-            self.children = [W.HTML("".join(self._notes) + message_html(str(exc)))]
+            self.children = [W.HTML(join(self._notes + [message_html(str(exc))]))]
         else:
             notes = self._notes + [message_html(m) for m in self.context.messages]
-            header = W.HTML("".join(notes) + question_card(self.context))
+            header = W.HTML(join(notes + [question_card(self.context)]))
             self.children = [header, self.answer]
         self.pending = False
         while self._when_open:

@@ -6,7 +6,8 @@ from __future__ import annotations
 import ipywidgets as W
 import numpy as np
 
-from .controls import Coalesced, error_html, say_html
+from .controls import Coalesced
+from .markup import Row, error_html, html, say_html, table_html
 from .evaluation import threshold_study
 from .plotting import COLOURS, BlitFigure, new_figure
 
@@ -49,7 +50,8 @@ class ThresholdExplorer(W.VBox):
         except ValueError as exc:
             self.message.value = error_html(str(exc))
             return
-        self.about.value = f"<i>{self.study.description}; a scaled logistic regression scored on a 40% held-out split.</i>"
+        self.about.value = html("<i>{}; a scaled logistic regression scored on a 40% held-out split.</i>",
+                                self.study.description)
         self._build_plots()
         self.update()
 
@@ -111,11 +113,10 @@ class ThresholdExplorer(W.VBox):
                 ("baseline: flag nobody", None, 0.0, 0.0, 0.0, 0.0, base["flag nobody"]["cost"]),
                 ("baseline: flag everybody", None, s.prevalence, 1.0, 2 * s.prevalence / (1 + s.prevalence), 1.0,
                  base["flag everybody"]["cost"])]
-        body = "".join(
-            f"<tr class='mlsd-row-{i}'><td>{name}</td><td>{'' if th is None else f'{th:.2f}'}</td><td>{pr:.3f}</td>"
-            f"<td>{rc:.3f}</td><td>{f1:.3f}</td><td>{fpr:.3f}</td><td>{cost:,.0f}</td></tr>"
-            for i, (name, th, pr, rc, f1, fpr, cost) in enumerate(rows))
-        self.numbers.value = ("<table class='mlsd-threshold-table'><tr><th></th><th>threshold</th><th>precision</th>"
-                              "<th>recall</th><th>F1</th><th>FPR</th><th>total cost</th></tr>" + body + "</table>")
+        body = [Row([name, "" if th is None else f"{th:.2f}", f"{pr:.3f}", f"{rc:.3f}", f"{f1:.3f}", f"{fpr:.3f}",
+                     f"{cost:,.0f}"], cls=f"mlsd-row-{i}")
+                for i, (name, th, pr, rc, f1, fpr, cost) in enumerate(rows)]
+        self.numbers.value = table_html(body, ["", "threshold", "precision", "recall", "F1", "FPR", "total cost"],
+                                        cls="mlsd-threshold-table")
         self.message.value = ""
         self.say.value = say_html(s.say(t, cfp, cfn))

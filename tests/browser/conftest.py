@@ -22,10 +22,10 @@ import csv
 import os
 import re
 import subprocess
-import sys
 import time
 import urllib.error
 import urllib.request
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
@@ -83,51 +83,65 @@ class VoilaServer:
         return self.log_path.read_text(errors="replace") if self.log_path.exists() else "(no server log)"
 
 
-@pytest.fixture(scope="session")
-def voila_server(tmp_path_factory, request) -> Iterator[VoilaServer]:
-    """Voila over ``notebooks/`` on a free local port, with its own empty answer store."""
-    root = tmp_path_factory.mktemp("voila")
-    home = root / "workbook-home"
+@contextmanager
+def serve_voila(root: Path, folder: Path = NOTEBOOKS, home: Path | None = None, env: dict | None = None,
+                preheat: int = 0, theme: str = "light", ready_timeout: float = READY_TIMEOUT_SECONDS,
+                filled: int = 0) -> Iterator[VoilaServer]:
+    """Run Voila exactly as ``mlsd-workbook`` does over ``folder``, on a free port of 127.0.0.1, until the block ends.
+
+    ``home`` is the answer store's folder (default ``root/workbook-home``); ``env`` adds to the environment
+    (``MLSD_WORKBOOK_DATA``, say). With ``filled``, wait until that many preheated pools are filled, so
+    that every page's kernel has run its notebook before the first request.
+    """
+    home = home or root / "workbook-home"
     log_path = root / "voila.log"
-    request.config.stash[_SERVER_LOG] = log_path
-    from widgets.cli import voila_command
-
     process = None
-
     for _attempt in range(3):  # a port taken between free_port() and Voila's bind: try another
         port = free_port()
-        command, env = voila_command(NOTEBOOKS, "127.0.0.1", port)   # exactly what mlsd-workbook runs
-        env.update({"MLSD_WORKBOOK_HOME": str(home), "JUPYTER_RUNTIME_DIR": str(root / "runtime"),
-                    "JUPYTER_PLATFORM_DIRS": "1", "PYTHONUNBUFFERED": "1"})
-        env.pop("QUERY_STRING", None)
+        command, full_env = voila_command(folder, "127.0.0.1", port, theme=theme, preheat=preheat)
+        full_env.update({"MLSD_WORKBOOK_HOME": str(home), "JUPYTER_RUNTIME_DIR": str(root / "runtime"),
+                         "JUPYTER_PLATFORM_DIRS": "1", "PYTHONUNBUFFERED": "1", **(env or {})})
+        full_env.pop("QUERY_STRING", None)
         with open(log_path, "ab") as log:
             log.write(f"$ {' '.join(command)}\n".encode())
             log.flush()
-            process = subprocess.Popen(command, cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT,
+            process = subprocess.Popen(command, cwd=folder, env=full_env, stdout=log, stderr=subprocess.STDOUT,
                                        stdin=subprocess.DEVNULL)
         ready_url = f"http://127.0.0.1:{port}/voila/static/voila.js"
-        deadline = time.monotonic() + READY_TIMEOUT_SECONDS
+        deadline = time.monotonic() + ready_timeout
+
+        def ready() -> bool:
+            return _answers(ready_url) and (
+                not filled or log_path.read_text(errors="replace").count("is filled with") >= filled)
+
         try:
-            while time.monotonic() < deadline and process.poll() is None and not _answers(ready_url):
-                time.sleep(0.2)
+            while time.monotonic() < deadline and process.poll() is None and not ready():
+                time.sleep(0.3)
         except BaseException:  # Ctrl-C while waiting: do not leave the server behind
             stop_server(process, STOP_TIMEOUT_SECONDS)
             raise
-        if process.poll() is None and _answers(ready_url):
+        if process.poll() is None and ready():
             break
         stop_server(process, STOP_TIMEOUT_SECONDS)
         if "address already in use" not in log_path.read_text(errors="replace").lower():
-            pytest.fail(f"Voila did not answer {ready_url} within {READY_TIMEOUT_SECONDS:.0f} s.\n"
+            pytest.fail(f"Voila was not ready at {ready_url} within {ready_timeout:.0f} s.\n"
                         f"--- server log {log_path} ---\n{log_path.read_text(errors='replace')}", pytrace=False)
     else:
         pytest.fail(f"Voila found no free port in 3 tries.\n--- server log ---\n{log_path.read_text()}",
                     pytrace=False)
-
-    server = VoilaServer(f"http://127.0.0.1:{port}", process.pid, log_path, home)
     try:
-        yield server
+        yield VoilaServer(f"http://127.0.0.1:{port}", process.pid, log_path, home)
     finally:
         stop_server(process, STOP_TIMEOUT_SECONDS)
+
+
+@pytest.fixture(scope="session")
+def voila_server(tmp_path_factory, request) -> Iterator[VoilaServer]:
+    """Voila over ``notebooks/`` on a free local port, with its own empty answer store."""
+    root = tmp_path_factory.mktemp("voila")
+    request.config.stash[_SERVER_LOG] = root / "voila.log"
+    with serve_voila(root) as server:
+        yield server
 
 
 @pytest.hookimpl(hookwrapper=True)

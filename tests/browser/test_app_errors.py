@@ -3,15 +3,10 @@ page, never a traceback or Voila's "error when executing cell"."""
 
 from __future__ import annotations
 
-import subprocess
-import time
-
 import pytest
 from playwright.sync_api import expect
 
-from widgets.cli import free_port, stop_server, voila_command
-
-from .conftest import NOTEBOOKS, _answers
+from .conftest import serve_voila
 
 pytestmark = pytest.mark.browser
 
@@ -21,21 +16,8 @@ def broken_home_server(tmp_path_factory):
     root = tmp_path_factory.mktemp("broken-home")
     blocker = root / "not-a-folder"
     blocker.write_text("a file where the store folder should be")
-    port = free_port()
-    command, env = voila_command(NOTEBOOKS, "127.0.0.1", port)
-    env.update({"MLSD_WORKBOOK_HOME": str(blocker / "home"), "JUPYTER_RUNTIME_DIR": str(root / "runtime")})
-    env.pop("QUERY_STRING", None)
-    log_path = root / "voila.log"
-    with open(log_path, "wb") as log:
-        process = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
-    try:
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline and not _answers(f"http://127.0.0.1:{port}/voila/static/voila.js"):
-            assert process.poll() is None, log_path.read_text()
-            time.sleep(0.2)
-        yield f"http://127.0.0.1:{port}", blocker
-    finally:
-        stop_server(process)
+    with serve_voila(root, home=blocker / "home") as server:
+        yield server.base_url, blocker
 
 
 @pytest.mark.parametrize("notebook, widget", [("01-define-the-problem.ipynb", ".mlsd-message"),

@@ -51,3 +51,56 @@ def test_the_server_address_lists_the_notebooks_and_opens_the_start_page(page, v
     expect(start).to_be_visible(timeout=30_000)
     start.click()
     page.locator(".mlsd-start-page").first.wait_for(state="visible", timeout=30_000)
+
+
+# -- every page, with a question, data files and a participant that are all HTML payloads --------------------
+from ..hostile import ANSWER, NAME, PAYLOAD, QUESTION_ID, write_hostile_data  # noqa: E402
+from .conftest import NOTEBOOKS, serve_voila  # noqa: E402
+
+#: The selector that shows each page's last cell has run.
+LAST_WIDGET = {"00-start-here.ipynb": ".mlsd-step-link", "capacity-calculator.ipynb": ".mlsd-canary"}
+
+
+@pytest.fixture(scope="module")
+def hostile_server(tmp_path_factory):
+    root = tmp_path_factory.mktemp("hostile")
+    data = write_hostile_data(root / "data")
+    with serve_voila(root, env={"MLSD_WORKBOOK_DATA": str(data)}) as server:
+        yield server
+
+
+def _nothing_ran(page) -> None:
+    assert page.evaluate("() => window.__mlsd_pwned") is None, "a payload ran as script"
+    assert page.locator("img[src='x']").count() == 0, "a payload became an element"
+    assert page.locator("#rendered_cells script:not([type])").filter(has_text="__mlsd_pwned").count() == 0
+
+
+@pytest.mark.parametrize("notebook", [p.name for p in sorted(NOTEBOOKS.glob("*.ipynb"))], ids=lambda n: n.split(".")[0])
+def test_every_page_shows_hostile_texts_literally_and_runs_nothing(page, hostile_server, assert_clean_page, notebook):
+    page.goto(hostile_server.url(notebook, question=QUESTION_ID, participant=NAME))
+    page.locator(LAST_WIDGET.get(notebook, ".mlsd-nav")).first.wait_for(state="visible", timeout=60_000)
+    _nothing_ran(page)
+    text = page.locator("#rendered_cells").inner_text()
+    if notebook != "capacity-calculator.ipynb":
+        expect(page.locator(".mlsd-question-title").first).to_have_text(f"Rank {PAYLOAD}")
+        assert NAME in text, "the participant's name is not shown as written"
+        assert "onerror=\"window.__mlsd_pwned=1\"" in text
+    assert_clean_page(page)
+
+
+def test_a_hostile_answer_and_rubric_show_literally(page, hostile_server, widget_button, assert_clean_page):
+    page.goto(hostile_server.url("01-define-the-problem.ipynb", question=QUESTION_ID, participant=NAME))
+    box = page.locator(".mlsd-answer-text textarea")
+    box.wait_for(state="visible", timeout=60_000)
+    box.fill(ANSWER)
+    expect(page.locator(".mlsd-saved")).to_contain_text("saved", timeout=30_000)
+    widget_button(page, "Score yourself").click()
+    # the poisoned keyword is in the answer, so a hint names it: as text
+    expect(page.locator(".mlsd-hint-covered").filter(has_text=PAYLOAD.lower()).first).to_be_visible()
+    _nothing_ran(page)
+    page.reload()
+    box = page.locator(".mlsd-answer-text textarea")
+    box.wait_for(state="visible", timeout=60_000)
+    expect(box).to_have_value(ANSWER)
+    _nothing_ran(page)
+    assert_clean_page(page)

@@ -4,15 +4,11 @@ question and participant of its own URL, and the tools built in the pool follow 
 from __future__ import annotations
 
 import shutil
-import subprocess
-import time
 
 import pytest
 from playwright.sync_api import expect
 
-from widgets.cli import free_port, stop_server, voila_command
-
-from .conftest import NOTEBOOKS, _answers
+from .conftest import NOTEBOOKS, serve_voila
 
 pytestmark = pytest.mark.browser
 
@@ -30,27 +26,10 @@ def preheated_server(tmp_path_factory):
     site.mkdir()
     for name in PAGES:
         shutil.copy(NOTEBOOKS / name, site / name)
-    port = free_port()
-    command, env = voila_command(site, "127.0.0.1", port, preheat=1)
-    env.update({"MLSD_WORKBOOK_HOME": str(root / "home"), "JUPYTER_RUNTIME_DIR": str(root / "runtime"),
-                "JUPYTER_PLATFORM_DIRS": "1"})
-    env.pop("QUERY_STRING", None)
-    log_path = root / "voila.log"
-    with open(log_path, "wb") as log:
-        process = subprocess.Popen(command, cwd=site, env=env, stdout=log, stderr=subprocess.STDOUT,
-                                   stdin=subprocess.DEVNULL)
-    try:
-        deadline = time.monotonic() + 180
-        # ready, and every page's pool filled: its kernel has run the notebook before any request
-        while time.monotonic() < deadline and (
-                not _answers(f"http://127.0.0.1:{port}/voila/static/voila.js")
-                or log_path.read_text(errors="replace").count("is filled with") < len(PAGES)):
-            assert process.poll() is None, log_path.read_text(errors="replace")
-            time.sleep(0.5)
-        assert log_path.read_text(errors="replace").count("is filled with") >= len(PAGES), log_path.read_text()
-        yield f"http://127.0.0.1:{port}/voila/render"
-    finally:
-        stop_server(process)
+    # ready, and every page's pool filled: its kernel has run the notebook before any request
+    with serve_voila(root, folder=site, home=root / "home", preheat=1, ready_timeout=180,
+                     filled=len(PAGES)) as server:
+        yield f"{server.base_url}/voila/render"
 
 
 def test_preheated_pages_open_on_the_urls_question(page, preheated_server, questions, assert_clean_page,
