@@ -1,4 +1,7 @@
 import json
+from urllib.parse import urlencode
+
+import pytest
 
 from widgets.context import DEFAULT_PARTICIPANT, notebook_name, page_link, resolve_context
 from widgets.export import session_record, to_json, to_markdown, write_export
@@ -23,10 +26,32 @@ def test_parameters_win_over_the_url_and_the_store():
 
 def test_defaults_and_bad_values_become_messages():
     store = AnswerStore()
+    assert resolve_context(store, environ={}).participant == DEFAULT_PARTICIPANT   # JupyterLab, nothing stored
     ctx = resolve_context(store, environ={"QUERY_STRING": "question=nope&participant=%20"})
-    assert ctx.participant == DEFAULT_PARTICIPANT
+    assert ctx.participant is None   # a refused name is nobody, not the default
     assert ctx.question == next(iter(load_bank()))
-    assert any("nope" in m for m in ctx.messages)
+    assert any("nope" in m for m in ctx.messages) and any("display name" in m for m in ctx.messages)
+
+
+@pytest.mark.parametrize("bad", ["x" * 10_000, "Ada\u202eLovelace", "Ada\x00", "Ada\x07", "\u200fAda"])
+@pytest.mark.parametrize("environ", [VOILA, {}], ids=["voila", "lab"])
+def test_a_refused_name_is_nobody_not_the_previous_participant(bad, environ):
+    store = AnswerStore()
+    store.set_context(participant="Ada", question_id=Q)
+    ctx = resolve_context(store, environ={**environ, "QUERY_STRING": urlencode({"participant": bad})})
+    assert ctx.participant is None
+    assert any("Enter your name to start" in m for m in ctx.messages)
+    assert store.get_context()["participant"] == "Ada"   # the refused name is not remembered either
+    ctx = resolve_context(store, participant=bad, environ=environ)   # a papermill parameter: the same
+    assert ctx.participant is None
+    assert resolve_context(store, participant="\ud83d", environ=environ).participant is None   # half an emoji
+
+
+def test_under_voila_a_page_without_a_name_has_no_participant():
+    store = AnswerStore()
+    store.set_context(participant="Ada", question_id=Q)   # the last name anyone used on this server
+    assert resolve_context(store, environ=VOILA).participant is None
+    assert resolve_context(store, environ={}).participant == "Ada"   # JupyterLab still remembers its user
 
 
 def test_links_carry_the_context_under_voila_only():

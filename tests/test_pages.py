@@ -2,6 +2,8 @@
 
 import html
 
+import pytest
+
 from widgets.problem_types import ProblemTypeGuide
 from widgets.start_page import StartPage
 from widgets.step_page import StepPage
@@ -50,12 +52,14 @@ def test_start_page_random_draw_respects_filters_and_empty_filters_say_so():
     assert "No question matches" in page.message.value and page.context.question == before
 
 
-def test_start_page_rejects_an_empty_name_and_keeps_the_old_one():
+def test_start_page_refuses_an_empty_name_and_does_not_carry_on_as_the_old_one():
     page = StartPage(participant="Ada")
     page.name.value = "   "
-    assert "display name" in page.message.value
-    assert page.context.participant == "Ada"
-    assert AnswerStore().get_context()["participant"] == "Ada"
+    assert "display name" in page.message.value and "Enter your name to start" in page.message.value
+    assert page.context.participant is None   # not "Ada": the steps ask for a name
+    assert AnswerStore().get_context()["participant"] == "Ada"   # nothing written under the refused name
+    page.name.value = "Grace"
+    assert page.context.participant == "Grace" and page.message.value == ""
 
 
 def test_step_page_carries_the_context_from_the_start_page():
@@ -175,3 +179,33 @@ def test_outside_a_preheated_kernel_the_step_page_opens_at_once(monkeypatch):
     opened = []
     page.when_open(lambda: opened.append(True))
     assert opened == [True]
+
+
+@pytest.mark.parametrize("query", ["question=uber-shared-rides", "question=uber-shared-rides&participant=" + "x" * 10_000,
+                                   "question=uber-shared-rides&participant=Ada%E2%80%AE"],
+                         ids=["absent", "too-long", "direction-override"])
+def test_under_voila_a_step_page_without_a_valid_name_asks_for_one_and_saves_nothing(monkeypatch, query):
+    import ipywidgets as W
+
+    store = AnswerStore()
+    store.set_context(participant="Last Person", question_id="uber-shared-rides")   # someone else on the server
+    monkeypatch.setenv("SERVER_SOFTWARE", "voila/0.5.13")
+    monkeypatch.setenv("QUERY_STRING", query)
+    page = StepPage(1)
+    nav = page.navigation
+    summary = page.export_panel()
+    assert page.answer is None and page.name_prompt is not None
+    assert page.name_prompt.locked.disabled and page.name_prompt.locked.placeholder == "Enter your name to start"
+    assert "participant=" not in nav.value and summary.button.disabled
+    assert store.attempt("guest", "uber-shared-rides", 1) is None
+    assert store.attempt("Last Person", "uber-shared-rides", 1) is None
+    page.name_prompt.name.value = "Ada\x00"
+    assert "display name" in page.name_prompt.message.value and page.answer is None
+    page.name_prompt.name.value = "Grace Hopper"
+    assert page.answer is not None and page.context.participant == "Grace Hopper"
+    assert isinstance(page.children[1], W.VBox) and page.children[1] is page.answer
+    assert "participant=Grace+Hopper" in nav.value and not summary.button.disabled   # the links follow the name
+    page.answer.text.value = "Pool riders."
+    assert page.answer.save()
+    assert store.attempt("Grace Hopper", "uber-shared-rides", 1).text == "Pool riders."
+    assert store.attempt("Last Person", "uber-shared-rides", 1) is None

@@ -11,7 +11,12 @@ Sources, first that gives a usable value wins:
 3. the last context saved in the store (how JupyterLab, which has no query, carries it);
 4. defaults: participant ``guest`` and the first question of the bank.
 
-An unusable value (an unknown question id, an empty name) is skipped with a message, never an error.
+An unknown question id is skipped with a message, never an error. Names are stricter, because a name
+decides whose answers a page writes: the first name given (a parameter, else the URL) decides, and
+when it is refused (too long, control or direction-override characters) the page has *no*
+participant, with the message, rather than carrying on as the stored one. Under Voila the stored
+participant and ``guest`` are never used: a page without a valid name in its URL has no participant
+and asks for one (the server's store is shared by everyone who opens its pages).
 """
 
 from __future__ import annotations
@@ -30,11 +35,18 @@ DEFAULT_PARTICIPANT = "guest"
 START_PAGE = "00-start-here.ipynb"
 
 
+#: What a page without a participant asks for; its answer box shows it as its placeholder.
+ASK_FOR_NAME = "Enter your name to start"
+
+
 @dataclass
 class Context:
-    """The participant and question a page works on, and what was skipped on the way."""
+    """The participant and question a page works on, and what was skipped on the way.
 
-    participant: str
+    ``participant`` is ``None`` when the page has no valid name (see the module's docstring).
+    """
+
+    participant: str | None
     question: Question
     messages: list[str] = field(default_factory=list)
 
@@ -149,20 +161,49 @@ def resolve_context(store: AnswerStore, question_id: str | None = None, particip
     if chosen_question is None:
         chosen_question = next(iter(bank))
 
-    chosen_participant = None
-    for source in (participant, query.get("participant"), saved.get("participant")):
-        if source is None or source == "":
+    chosen_participant = choose_participant(participant, query.get("participant"), saved.get("participant"),
+                                            voila=under_voila(environ), messages=messages)
+    if remember:
+        remembered = {"question_id": chosen_question.id}
+        if chosen_participant is not None:
+            remembered["participant"] = chosen_participant
+        store.set_context(**remembered)
+    return Context(chosen_participant, chosen_question, messages)
+
+
+def choose_participant(parameter: str | None, from_url: str | None, stored: str | None, voila: bool,
+                       messages: list[str]) -> str | None:
+    """The participant a page works as, or ``None``; a refused name adds its message to ``messages``.
+
+    The first name given decides: a refused one means no participant, never the next source's.
+
+    Examples
+    --------
+    >>> notes = []
+    >>> choose_participant(None, "x" * 10_000, "Ada", voila=True, messages=notes), notes
+    (None, ['Enter a display name (1 to 40 characters). Enter your name to start.'])
+    >>> choose_participant(None, None, "Ada", voila=True, messages=[])   # the server's last name is not yours
+    >>> choose_participant(None, None, "Ada", voila=False, messages=[])  # JupyterLab remembers its user
+    'Ada'
+    >>> choose_participant(None, None, None, voila=False, messages=[])
+    'guest'
+    """
+    for given in (parameter, from_url):
+        if given is None or given == "":
             continue
         try:
-            chosen_participant = clean_participant(source)
-            break
+            return clean_participant(given)
         except ValueError as exc:
-            messages.append(str(exc))
-    chosen_participant = chosen_participant or DEFAULT_PARTICIPANT
-
-    if remember:
-        store.set_context(participant=chosen_participant, question_id=chosen_question.id)
-    return Context(chosen_participant, chosen_question, messages)
+            messages.append(f"{exc} {ASK_FOR_NAME}.")
+            return None
+    if voila:
+        return None
+    if stored:
+        try:
+            return clean_participant(stored)
+        except ValueError:
+            pass
+    return DEFAULT_PARTICIPANT
 
 
 def notebook_name(step: Step | int) -> str:
@@ -196,7 +237,9 @@ def page_link(target: str, ctx: Context, environ=None) -> str:
     '00-start-here.ipynb?question=uber-shared-rides&participant=Ada+L&theme=dark'
     """
     if under_voila(environ):
-        query = {"question": ctx.question.id, "participant": ctx.participant}
+        query = {"question": ctx.question.id}
+        if ctx.participant is not None:
+            query["participant"] = ctx.participant
         theme = query_params(environ).get("theme")
         if theme in ("light", "dark"):   # a page opened in the dark theme keeps it
             query["theme"] = theme

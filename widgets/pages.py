@@ -13,8 +13,8 @@ import base64
 import ipywidgets as W
 from IPython.display import HTML
 
-from .context import START_PAGE, Context, notebook_name, page_link, under_voila
-from .export import export_filename, session_record, to_json, to_markdown, write_export
+from .context import ASK_FOR_NAME, START_PAGE, Context, notebook_name, page_link, under_voila
+from .export import session_record, to_json, to_markdown, write_export
 from .framework import load_framework
 from .markup import PALETTE, TABLE_STYLE, Cell, Markup, html, join, message_html, muted_html, table_html
 from .store import AnswerStore, StoreError
@@ -42,8 +42,8 @@ def question_card(ctx: Context) -> Markup:
         "<div style='color:{muted}'>Assumed scale: {users:,} daily active users &middot; "
         "{items:,} items &middot; {actions:g} actions per user per day</div></div>",
         accent=PALETTE["accent"], muted=PALETTE["muted"], title=q.title, type=q.problem_type, domain=q.domain,
-        company=company, participant=ctx.participant, brief=q.brief, users=q.daily_active_users, items=q.items,
-        actions=q.actions_per_user_per_day)
+        company=company, participant=ctx.participant if ctx.participant is not None else "nobody yet",
+        brief=q.brief, users=q.daily_active_users, items=q.items, actions=q.actions_per_user_per_day)
 
 
 def navigation_html(ctx: Context, current_step: int | None) -> Markup:
@@ -82,19 +82,26 @@ def show_links(area: W.Widget, markup: str) -> None:
 
 
 class ExportPanel(W.VBox):
-    """Export the current practice session as Markdown and JSON: download links and files."""
+    """Export the current practice session as Markdown and JSON: download links and files.
 
-    def __init__(self, store: AnswerStore, ctx: Context):
+    ``ctx`` may be ``None`` (the page could not open) or have no participant (the page asks for a
+    name first): the button is then disabled and says why.
+    """
+
+    def __init__(self, store: AnswerStore, ctx: Context | None):
         super().__init__()
-        self.store, self.ctx = store, ctx
+        self.store = store
         self.button = W.Button(description="Export this session", icon="download",
                                tooltip="Markdown and JSON of every step: answers, times and self-scores")
         self.result = W.HTML()
         self.button.on_click(lambda _: self.export())
         self.children = [self.button, self.result]
+        self.set_context(ctx)
 
     def export(self) -> list:
         """Write the files under ``<store home>/exports`` and show links that download them."""
+        if self.ctx is None or self.ctx.participant is None:
+            return []
         try:
             paths = write_export(self.store, self.ctx.participant, self.ctx.question.id, self.store.home / "exports")
             record = session_record(self.store, self.ctx.participant, self.ctx.question.id)
@@ -102,19 +109,25 @@ class ExportPanel(W.VBox):
             self.result.value = message_html(str(exc))
             return []
         links = []
-        for suffix, mime, text in (("md", "text/markdown", to_markdown(record)),
-                                   ("json", "application/json", to_json(record))):
+        for path, mime, text in zip(paths, ("text/markdown", "application/json"), (to_markdown(record), to_json(record))):
             data = base64.b64encode(text.encode("utf-8")).decode("ascii")
-            name = export_filename(record, suffix)
             links.append(html("<a class='mlsd-download' download='{}' href='data:{};charset=utf-8;base64,{}'>"
-                              "Download {}</a>", name, mime, data, name))
+                              "Download {}</a>", path.name, mime, data, path.name))
         self.result.value = join(links, Markup(" &nbsp; ")) + muted_html(
             "Also saved as " + ", ".join(str(p) for p in paths))
         return paths
 
-    def set_context(self, ctx: Context) -> None:
+    def set_context(self, ctx: Context | None) -> None:
         self.ctx = ctx
-        self.result.value = ""
+        if ctx is None:
+            self.button.disabled = True
+            self.result.value = message_html("Nothing to export: the page could not open its question.")
+        elif ctx.participant is None:
+            self.button.disabled = True
+            self.result.value = message_html(f"{ASK_FOR_NAME}: the export holds your answers.", "info")
+        else:
+            self.button.disabled = False
+            self.result.value = ""
 
 
 def session_summary_html(store: AnswerStore, ctx: Context) -> Markup:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import ipywidgets as W
 
 from .clock import format_elapsed
-from .context import Context, notebook_name, page_link, resolve_context, wait_for_voila_request
+from .context import ASK_FOR_NAME, Context, notebook_name, page_link, resolve_context, wait_for_voila_request
 from .framework import PROBLEM_TYPES, load_framework
 from .markup import TABLE_STYLE, Markup, html, join, message_html, table_html
 from .pages import ExportPanel, link_area, open_store, question_card, show_links
@@ -44,7 +44,8 @@ class StartPage(W.VBox):
         self.context = resolve_context(self.store, question_id, participant, bank=self.bank)
         notes = ([problem] if problem else []) + self.context.messages
 
-        self.name = W.Text(value=self.context.participant, description="Your name",
+        self.name = W.Text(value=self.context.participant or "", description="Your name",
+                           placeholder="the name your answers are saved under",
                            continuous_update=False, layout=W.Layout(width="22em"))
         self.type_filter = W.Dropdown(options=[("any type", ANY)] + [(t, t) for t in PROBLEM_TYPES],
                                       value=ANY, description="Type")
@@ -56,7 +57,9 @@ class StartPage(W.VBox):
         self.picker = W.Dropdown(description="Question", layout=W.Layout(width="44em"))
         self.random_button = W.Button(description="Draw at random", icon="random",
                                       tooltip="Pick a question at random among those the filters show")
-        self.message = W.HTML(join(message_html(n) for n in notes))
+        self.message = W.HTML(join([message_html(n) for n in notes] + (
+            [message_html(f"{ASK_FOR_NAME}: type the name your answers are saved under.", "info")]
+            if self.context.participant is None and not self.context.messages else [])))
         self.card = W.HTML()
         self.plan = link_area()
         self.export_panel = ExportPanel(self.store, self.context)
@@ -140,14 +143,22 @@ class StartPage(W.VBox):
         self._refilter()
 
     def _on_name(self, change) -> None:
+        """A refused name leaves the page without a participant (the steps then ask for one), never
+        with the name that was there before."""
         try:
             name = clean_participant(change.new)
-            self.store.set_context(participant=name)
-        except (ValueError, StoreError) as exc:
-            self.message.value = message_html(f"{exc} Keeping the name {self.context.participant!r}.")
+        except ValueError as exc:
+            self.context.participant = None
+            self.message.value = message_html(f"{exc} {ASK_FOR_NAME}.")
+            self._render()
             return
-        self.message.value = ""
         self.context.participant = name
+        try:
+            self.store.set_context(participant=name)
+        except StoreError as exc:
+            self.message.value = message_html(str(exc))
+        else:
+            self.message.value = ""
         self._render()
 
     # -- what the page shows -----------------------------------------------------------------

@@ -3,10 +3,15 @@ opens in the default theme with nothing executed."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
+
+#: The saved mark once the typing is stored (before that it says "saving..." or "nothing saved yet").
+SAVED = re.compile(r"^saved \d\d:\d\d:\d\d · ")
 
 #: Breaks out of the attribute Voila writes the theme into; if it ran, the page's title would change.
 THEME_PAYLOAD = "\"><img src=x onerror=\"document.title='pwned';window.__mlsd_pwned=1\">"
@@ -93,7 +98,7 @@ def test_a_hostile_answer_and_rubric_show_literally(page, hostile_server, widget
     box = page.locator(".mlsd-answer-text textarea")
     box.wait_for(state="visible", timeout=60_000)
     box.fill(ANSWER)
-    expect(page.locator(".mlsd-saved")).to_contain_text("saved", timeout=30_000)
+    expect(page.locator(".mlsd-saved")).to_have_text(SAVED, timeout=30_000)
     widget_button(page, "Score yourself").click()
     # the poisoned keyword is in the answer, so a hint names it: as text
     expect(page.locator(".mlsd-hint-covered").filter(has_text=PAYLOAD.lower()).first).to_be_visible()
@@ -103,4 +108,40 @@ def test_a_hostile_answer_and_rubric_show_literally(page, hostile_server, widget
     box.wait_for(state="visible", timeout=60_000)
     expect(box).to_have_value(ANSWER)
     _nothing_ran(page)
+    assert_clean_page(page)
+
+
+# -- a refused or missing name is nobody: the page asks, and nothing is saved under another name -------------
+@pytest.mark.parametrize("name", [None, "x" * 10_000, "Ada\u202eecalevol"], ids=["absent", "too-long", "override"])
+def test_a_step_without_a_valid_name_asks_for_one_and_never_writes_as_someone_else(
+        page, voila_server, widget_button, assert_clean_page, name):
+    from widgets.store import AnswerStore
+
+    question = "netflix-watch-time"
+    store = AnswerStore(voila_server.home)
+    store.set_context(participant="Previous Person", question_id=question)   # the server's last name
+    query = {"question": question} | ({"participant": name} if name is not None else {})
+    page.goto(voila_server.url("01-define-the-problem.ipynb", **query))
+    prompt = page.locator(".mlsd-name-prompt")
+    prompt.wait_for(state="visible", timeout=60_000)
+    expect(page.locator(".mlsd-answer-locked textarea")).to_be_disabled()
+    expect(page.locator(".mlsd-answer-locked textarea")).to_have_attribute("placeholder", "Enter your name to start")
+    expect(page.locator(".mlsd-participant")).to_have_text("nobody yet")
+    if name is not None:
+        expect(page.locator(".mlsd-message").first).to_contain_text("display name")
+    assert page.locator(".mlsd-answer-text").count() == 0
+    expect(page.locator(".mlsd-nav-next")).to_have_attribute("href", f"02-data-pipeline.ipynb?question={question}")
+    field = prompt.locator("input[type='text']")
+    field.fill("Name Prompt Tester")
+    widget_button(page, "Start answering").click()
+    box = page.locator(".mlsd-answer-text textarea")
+    box.wait_for(state="visible", timeout=30_000)
+    expect(page.locator(".mlsd-participant")).to_have_text("Name Prompt Tester")
+    expect(page.locator(".mlsd-nav-next")).to_have_attribute(
+        "href", f"02-data-pipeline.ipynb?question={question}&participant=Name+Prompt+Tester")
+    box.fill(f"Answer typed after naming myself ({'absent' if name is None else len(name)}).")
+    expect(page.locator(".mlsd-saved")).to_have_text(SAVED, timeout=30_000)
+    assert AnswerStore(voila_server.home).attempt("Name Prompt Tester", question, 1).text.startswith("Answer typed")
+    for other in ("guest", "Previous Person"):
+        assert AnswerStore(voila_server.home).attempt(other, question, 1) is None
     assert_clean_page(page)
