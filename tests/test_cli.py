@@ -48,3 +48,22 @@ def test_pages_render_progressively_unless_kernels_are_preheated(tmp_path, capsy
     assert "--progressive_rendering=True" not in command   # Voila refuses the two together
     assert main(["--preheat", "-1", "--port", "1"]) == 2
     assert "--preheat must be 0 or more" in capsys.readouterr().err
+
+
+def test_export_says_when_the_store_was_set_aside_and_where(workbook_home, tmp_path, capsys):
+    workbook_home.mkdir(parents=True)
+    (workbook_home / "answers.db").write_bytes(b"not a database at all, " * 100)
+    assert main(["export", "--participant", "Ada", "--question", "uber-shared-rides", "--out", str(tmp_path)]) == 2
+    err = capsys.readouterr().err
+    aside = [p for p in workbook_home.iterdir() if p.name.startswith("answers.corrupt-")]
+    assert len(aside) == 1
+    assert "damaged" in err and str(aside[0]) in err
+    assert "has no answers" in err   # and then why there is nothing to export
+
+
+def test_export_of_a_store_whose_file_is_a_folder_says_so(workbook_home, tmp_path, capsys):
+    (workbook_home / "answers.db").mkdir(parents=True)
+    assert main(["export", "--participant", "Ada", "--question", "uber-shared-rides", "--out", str(tmp_path)]) == 2
+    err = capsys.readouterr().err
+    assert "is a folder, not the answers file" in err and str(workbook_home / "answers.db") in err
+    assert (workbook_home / "answers.db").is_dir()   # nothing moved or overwritten

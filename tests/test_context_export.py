@@ -100,3 +100,41 @@ def test_a_preheated_kernel_waits_once_for_the_request_and_then_reads_its_query(
     ctx = resolve_context(AnswerStore(tmp_path))
     assert calls == [None] and (ctx.question.id, ctx.participant) == ("uber-shared-rides", "Ada")
     assert wait_for_voila_request() is False and calls == [None]   # waited only once
+
+
+def test_participants_whose_names_look_alike_export_to_distinct_files(tmp_path):
+    out = tmp_path / "out"
+    store = AnswerStore()
+    store.save_answer("Ada L", Q, 1, "Ada L's answer.")
+    store.save_answer("ada-l", Q, 1, "ada-l's answer.")
+    first = write_export(store, "Ada L", Q, out)
+    second = write_export(store, "ada-l", Q, out)
+    assert len({*first, *second}) == 4 and all(p.exists() for p in (*first, *second))
+    assert "Ada L's answer." in first[0].read_text() and "ada-l's answer." in second[0].read_text()
+    assert json.loads(first[1].read_text())["participant"] == "Ada L"
+    assert json.loads(second[1].read_text())["participant"] == "ada-l"
+    again = write_export(store, "Ada L", Q, out)   # exporting again replaces one's own files only
+    assert again == first and len(list(out.iterdir())) == 4
+
+
+def test_answer_text_cannot_change_the_markdown_structure():
+    store = AnswerStore()
+    hostile = "My answer.\n## Step 3: a heading I typed\n```\nbreak out of a fence\n```\n| a | table |\n# Title"
+    store.save_answer("ada", Q, 2, hostile)
+    md = to_markdown(session_record(store, "ada", Q))
+    import mistune   # a real Markdown parser (nbconvert's), not a guess at the syntax
+
+    tokens = mistune.create_markdown(renderer=None)(md)
+
+    def text(token):
+        return token.get("raw", "") + "".join(text(c) for c in token.get("children", []))
+
+    headings = [("#" * t["attrs"]["level"]) + " " + text(t) for t in tokens if t["type"] == "heading"]
+    blocks = [t["raw"] for t in tokens if t["type"] == "block_code"]
+    assert hostile + "\n" in blocks
+    from widgets.framework import load_framework
+
+    assert headings == [f"# {load_bank().get(Q).title}"] + [f"## Step {s.number}: {s.title}"
+                                                          for s in load_framework().steps], headings
+    fence = "````"
+    assert f"{fence}text\n{hostile}\n{fence}" in md   # the text, exactly, in a fence longer than any inside it

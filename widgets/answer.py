@@ -21,7 +21,7 @@ from .clock import ClockState, format_clock, format_elapsed
 from .controls import kernel_loop
 from .framework import Step, coverage
 from .markup import PALETTE, bullets_html, error_html, html, muted_html
-from .store import AnswerStore, StoreError
+from .store import REPLACEMENT, AnswerStore, Attempt, StoreError, storable_text
 
 TICK_SECONDS = 0.5
 #: How often a tick re-reads the clock from the store, so a pause or reset made in another tab, or
@@ -51,7 +51,13 @@ class StepAnswer(W.VBox):
         super().__init__()
         self.store, self.step, self.participant, self.question_id = store, step, participant, question_id
         self._now = now
-        attempt = store.open_attempt(participant, question_id, step.number)
+        try:
+            attempt = store.open_attempt(participant, question_id, step.number)
+            problem = None
+        except StoreError as exc:   # a read-only or full store: show what is stored, say why nothing saves
+            attempt = store.attempt(participant, question_id, step.number) or Attempt.empty(
+                participant, question_id, step.number)
+            problem = str(exc)
         self.clock: ClockState = attempt.clock(step.budget_seconds)
         self._saved_text = attempt.text
         self._saved_at = attempt.saved_at
@@ -106,6 +112,8 @@ class StepAnswer(W.VBox):
 
         self._render(self._now())
         self._render_saved_mark()
+        if problem:
+            self._say(problem)
         if autotick:
             self._start_ticking()
 
@@ -185,6 +193,8 @@ class StepAnswer(W.VBox):
                 await asyncio.sleep(TICK_SECONDS)
                 try:
                     self.tick()
+                except StoreError as exc:   # reading the clock failed: the store's own message
+                    self._say(str(exc))
                 except Exception as exc:  # a tick must never kill the clock or show a traceback
                     self._say(f"The clock hit a problem: {exc}")
 
@@ -199,6 +209,12 @@ class StepAnswer(W.VBox):
 
     # -- the answer --------------------------------------------------------------------------
     def _on_text(self, change) -> None:
+        text, replaced = storable_text(change.new)
+        if replaced:   # half an emoji from a broken paste: it could never be saved, so it goes now
+            self.text.value = text   # observed again, with the clean text
+            self._say(f"{replaced} character{'s' if replaced != 1 else ''} that cannot be saved (half of an emoji, "
+                      f"from a broken paste?) replaced with {REPLACEMENT}.")
+            return
         now = self._now()
         self._last_edit = now
         if change.new == self._saved_text:

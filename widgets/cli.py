@@ -193,6 +193,8 @@ def export(args) -> int:
     try:
         load_bank().get(args.question)
         store = AnswerStore(args.home)
+        if store.notice:   # a damaged file set aside, a read-only file: say so before anything else
+            print(f"mlsd-workbook: {store.notice}", file=sys.stderr)
         if not store.attempts(args.participant, args.question):
             known = ", ".join(sorted({p for p, q, _ in store.sessions() if q == args.question})) or "nobody yet"
             print(f"mlsd-workbook: {args.participant!r} has no answers to {args.question!r} "

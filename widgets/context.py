@@ -29,7 +29,7 @@ from urllib.parse import parse_qs, urlencode
 
 from .framework import Step, load_framework
 from .questions import Question, QuestionBank, load_bank
-from .store import AnswerStore, clean_participant
+from .store import AnswerStore, StoreError, clean_participant
 
 DEFAULT_PARTICIPANT = "guest"
 START_PAGE = "00-start-here.ipynb"
@@ -167,7 +167,10 @@ def resolve_context(store: AnswerStore, question_id: str | None = None, particip
         remembered = {"question_id": chosen_question.id}
         if chosen_participant is not None:
             remembered["participant"] = chosen_participant
-        store.set_context(**remembered)
+        try:
+            store.set_context(**remembered)
+        except StoreError:
+            pass   # only a convenience for the next notebook; the page says what is wrong when it saves
     return Context(chosen_participant, chosen_question, messages)
 
 

@@ -71,6 +71,28 @@ def session_record(store: AnswerStore, participant: str, question_id: str) -> di
     }
 
 
+def _line(text: str) -> str:
+    """A value on one Markdown line: no line break can start a heading or a list of its own."""
+    return " ".join(str(text).split())
+
+
+def _fenced(text: str) -> str:
+    """``text`` verbatim in a fenced block whose fence is longer than any run of backticks inside it.
+
+    Examples
+    --------
+    >>> print(_fenced("## not a heading"))
+    ```text
+    ## not a heading
+    ```
+    >>> _fenced("a ``` b").splitlines()[0]
+    '````text'
+    """
+    longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
+    fence = "`" * max(3, longest + 1)
+    return f"{fence}text\n{text}\n{fence}"
+
+
 def to_json(record: dict) -> str:
     return json.dumps(record, indent=2, ensure_ascii=False) + "\n"
 
@@ -88,26 +110,28 @@ def to_markdown(record: dict) -> str:
     """
     q = record["question"]
     lines = [
-        f"# {q['title']}",
+        f"# {_line(q['title'])}",
         "",
-        f"- Participant: {record['participant']}",
-        f"- Problem type: {q['problem_type']}; domain: {q['domain']}",
+        f"- Participant: {_line(record['participant'])}",
+        f"- Problem type: {_line(q['problem_type'])}; domain: {_line(q['domain'])}",
         f"- Time used: {format_elapsed(record['total_elapsed_seconds'])} of "
         f"{format_elapsed(record['total_budget_seconds'])}",
         f"- Exported: {record['exported_at']}",
         "",
-        f"> {q['brief']}",
+        f"> {_line(q['brief'])}",
         "",
     ]
     for s in record["steps"]:
         over = f", {format_clock(-s['overtime_seconds'])} over" if s["overtime_seconds"] else ""
+        # the answer is the person's text, verbatim: fenced, so that no line of it becomes a heading
+        answer = s["answer"].strip("\n")
         lines += [
-            f"## Step {s['step']}: {s['title']}",
+            f"## Step {s['step']}: {_line(s['title'])}",
             "",
             f"Time: {format_elapsed(s['elapsed_seconds'])} of {format_elapsed(s['budget_seconds'])}{over}. "
             f"Self-score: {s['self_score']} / {s['self_score_max']}.",
             "",
-            s["answer"].strip() or "_No answer yet._",
+            _fenced(answer) if answer.strip() else "_No answer yet._",
             "",
             "| Rubric item | Self-score |",
             "| --- | --- |",
@@ -115,7 +139,7 @@ def to_markdown(record: dict) -> str:
         for item in s["rubric"]:
             score = item["score"]
             shown = "not scored" if score is None else f"{score} ({SCORE_WORDS[score]})"
-            lines.append(f"| {item['label']} | {shown} |")
+            lines.append(f"| {_line(item['label']).replace('|', chr(92) + '|')} | {shown} |")
         lines.append("")
     return "\n".join(lines)
 
@@ -132,15 +156,34 @@ def export_filename(record: dict, suffix: str) -> str:
     return f"{record['question']['id']}-{who}.{suffix}"
 
 
+def _exported_by(json_path: Path) -> str | None:
+    """Whose session an earlier JSON export holds (``None`` if there is none or it cannot be read)."""
+    try:
+        return json.loads(json_path.read_text(encoding="utf-8")).get("participant")
+    except (OSError, ValueError, AttributeError):
+        return None
+
+
 def write_export(store: AnswerStore, participant: str, question_id: str, folder: str | Path) -> list[Path]:
-    """Write the Markdown and JSON exports of a session into ``folder``; return their paths."""
+    """Write the Markdown and JSON exports of a session into ``folder``; return their paths.
+
+    Two participants whose names give one file name ("Ada L" and "ada-l") never overwrite each
+    other: a file pair that holds someone else's export is left alone and the next free name,
+    ``...-2``, ``...-3``, is used. A participant's own earlier export is replaced.
+    """
     record = session_record(store, participant, question_id)
     folder = Path(folder).expanduser()
     try:
         folder.mkdir(parents=True, exist_ok=True)
+        stem = export_filename(record, "json")[:-len(".json")]
+        candidate, n = stem, 1
+        while any((folder / f"{candidate}.{s}").exists() for s in ("md", "json")) and \
+                _exported_by(folder / f"{candidate}.json") != participant:
+            n += 1
+            candidate = f"{stem}-{n}"
         paths = []
         for suffix, text in (("md", to_markdown(record)), ("json", to_json(record))):
-            path = folder / export_filename(record, suffix)
+            path = folder / f"{candidate}.{suffix}"
             path.write_text(text, encoding="utf-8")
             paths.append(path)
     except OSError as exc:

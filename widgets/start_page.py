@@ -165,7 +165,10 @@ class StartPage(W.VBox):
     def _render(self) -> None:
         self.card.value = question_card(self.context)
         self.export_panel.set_context(self.context)
-        show_links(self.plan, self.plan_html())
+        try:
+            show_links(self.plan, self.plan_html())
+        except StoreError as exc:   # the progress column reads the store
+            self.message.value = message_html(str(exc))
 
     def plan_html(self) -> Markup:
         """The six steps with budgets, this participant's progress and a link to each step's app."""

@@ -16,12 +16,21 @@ What is kept, per participant, question and step (an *attempt*):
 
 The schema carries its version in ``PRAGMA user_version`` and is brought up to date by the
 ordered :data:`MIGRATIONS` when a store opens. A file that is not a readable database is renamed
-aside (never overwritten) and a fresh one started; :attr:`AnswerStore.notice` says so.
+aside (never overwritten) and a fresh one started; :attr:`AnswerStore.notice` says so, with the path.
+
+Faults reach the caller as one :class:`StoreError` whose message says what is wrong and what to do,
+never as a raw ``sqlite3`` error: a full disk, a read-only answers file (it opens with a notice:
+earlier answers show, nothing new is saved), a busy or vanished file. A failed write changes
+nothing, and the next write tries again from scratch, reopening the file when it was read-only, so
+saving resumes by itself once the fault clears. Text SQLite cannot store (a lone surrogate, half of
+an emoji from a broken paste) is replaced by U+FFFD rather than stopping every later save.
 """
 
 from __future__ import annotations
 
+import errno
 import os
+import re
 import sqlite3
 import threading
 import time
@@ -104,10 +113,34 @@ class Attempt:
     def clock(self, budget_seconds: float) -> ClockState:
         return ClockState(budget_seconds, self.clock_accumulated, self.clock_running_since)
 
+    @classmethod
+    def empty(cls, participant: str, question_id: str, step: int) -> "Attempt":
+        """An attempt with nothing stored yet (what a page shows when the store cannot create the row)."""
+        return cls(participant, question_id, step, 0.0, 0.0, 0.0, None, "", None, {})
+
 
 def default_home() -> Path:
     """The store's folder: ``$MLSD_WORKBOOK_HOME`` or ``~/.mlsd-workbook``."""
     return Path(os.environ.get(HOME_ENV) or Path.home() / ".mlsd-workbook").expanduser()
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+#: What replaces a character the database cannot store.
+REPLACEMENT = "\ufffd"
+
+
+def storable_text(text: str) -> tuple[str, int]:
+    r"""``text`` with every lone surrogate (which UTF-8, and so SQLite, cannot hold) replaced by U+FFFD,
+    and how many were replaced.
+
+    Examples
+    --------
+    >>> storable_text("half an emoji \ud83d here")
+    ('half an emoji \ufffd here', 1)
+    >>> storable_text("a whole one \U0001F600")
+    ('a whole one \U0001f600', 0)
+    """
+    return _SURROGATE.subn(REPLACEMENT, text)
 
 
 def clean_participant(name: str) -> str:
@@ -154,6 +187,7 @@ class AnswerStore:
         self.notice: str | None = None
         self._migrations = tuple(migrations)
         self._lock = threading.RLock()
+        self._reopen = False
         try:
             self.home.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
@@ -166,6 +200,30 @@ class AnswerStore:
         return (f"Cannot save answers in {self.home} ({reason}). "
                 f"Set {HOME_ENV} to a folder you can write to and restart.")
 
+    def _error(self, exc: BaseException) -> StoreError:
+        """The one message a user reads for a database fault: what is wrong, with the path, and what to do."""
+        text = str(exc).lower()
+        if isinstance(exc, StoreError):
+            return exc
+        if "full" in text or getattr(exc, "errno", None) == errno.ENOSPC:
+            return StoreError(f"The disk holding {self.path} is full, so nothing new can be saved. "
+                              "Free some space; saving resumes by itself.")
+        if "readonly" in text or "read-only" in text or getattr(exc, "errno", None) == errno.EROFS:
+            self._reopen = True   # a connection opened read-only stays so: reopen on the next write
+            return StoreError(f"The answers file {self.path} is read-only, so nothing new can be saved. "
+                              "Make it writable again (for example chmod u+w); saving resumes by itself.")
+        if "locked" in text or "busy" in text:
+            return StoreError(f"The answers file {self.path} is busy (another program holds it); "
+                              "saving resumes when it is released.")
+        if "i/o" in text or "unable to open" in text:
+            self._reopen = True
+            if self.path.is_dir():
+                return StoreError(f"{self.path} is a folder, not the answers file: move it away, or set "
+                                  f"{HOME_ENV} to another folder, and restart.")
+            return StoreError(f"The answers file {self.path} cannot be read or written ({exc}); "
+                              "check the disk and the file. Saving resumes when it can.")
+        return StoreError(f"The answers file {self.path} could not be used ({exc}).")
+
     def _connect(self) -> sqlite3.Connection:
         conn = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_SECONDS, isolation_level=None,
                                check_same_thread=False)
@@ -173,6 +231,8 @@ class AnswerStore:
         return conn
 
     def _open(self) -> sqlite3.Connection:
+        if self.path.is_dir():
+            raise self._error(sqlite3.OperationalError("unable to open database file"))
         try:
             conn = self._connect()
             self._check(conn)
@@ -182,12 +242,15 @@ class AnswerStore:
             conn.close()
             aside = self._set_aside()
             self.notice = (f"The answers file was damaged and could not be read; it was kept as "
-                           f"{aside.name} and a new one started.")
+                           f"{aside} and a new one started.")
             try:
                 conn = self._connect()
                 self._check(conn)
             except sqlite3.DatabaseError as exc2:
                 raise StoreError(self._unwritable(exc2)) from None
+        if self.path.exists() and not os.access(self.path, os.W_OK):
+            self.notice = (f"The answers file {self.path} is read-only: your earlier answers show, but nothing new "
+                           "is saved until it is writable again (for example chmod u+w).")
         return conn
 
     @staticmethod
@@ -202,7 +265,11 @@ class AnswerStore:
             raise sqlite3.DatabaseError(f"quick_check: {result}")
         conn.execute("PRAGMA journal_mode = WAL")
         conn.execute("PRAGMA foreign_keys = ON")
-        self._migrate(conn)
+        if os.access(self.path, os.W_OK):
+            self._migrate(conn)
+        elif conn.execute("PRAGMA user_version").fetchone()[0] != len(self._migrations):
+            raise StoreError(f"The answers file {self.path} is read-only and was written by another version of "
+                             "the workbook; make it writable so that it can be brought up to date.")
 
     def _set_aside(self) -> Path:
         stamp = time.strftime("%Y%m%d-%H%M%S", time.localtime(self.now()))
@@ -234,30 +301,67 @@ class AnswerStore:
 
     @property
     def schema_version(self) -> int:
-        return self._conn.execute("PRAGMA user_version").fetchone()[0]
+        with self._read() as conn:
+            return conn.execute("PRAGMA user_version").fetchone()[0]
 
     def close(self) -> None:
         self._conn.close()
 
+    @staticmethod
+    def _rollback(conn: sqlite3.Connection) -> None:
+        # SQLite may already have rolled back (a full disk at COMMIT): a second ROLLBACK would raise
+        if conn.in_transaction:
+            try:
+                conn.execute("ROLLBACK")
+            except sqlite3.Error:
+                pass
+
     @contextmanager
     def _write(self, conn: sqlite3.Connection | None = None):
-        conn = conn or self._conn
+        """One short write transaction; any database fault inside becomes a :class:`StoreError`."""
         with self._lock:
+            if conn is None:
+                if self._reopen:
+                    self._reconnect()
+                conn = self._conn
             try:
                 conn.execute("BEGIN IMMEDIATE")
-            except sqlite3.OperationalError as exc:
-                raise StoreError(self._unwritable(exc)) from None
+            except sqlite3.Error as exc:
+                raise self._error(exc) from None
             try:
                 yield conn
+            except (sqlite3.Error, UnicodeError) as exc:
+                self._rollback(conn)
+                raise self._error(exc) from None
             except BaseException:
-                conn.execute("ROLLBACK")
+                self._rollback(conn)
                 raise
-            else:
-                try:
-                    conn.execute("COMMIT")
-                except sqlite3.OperationalError as exc:
-                    conn.execute("ROLLBACK")
-                    raise StoreError(self._unwritable(exc)) from None
+            try:
+                conn.execute("COMMIT")
+            except sqlite3.Error as exc:
+                self._rollback(conn)
+                raise self._error(exc) from None
+
+    @contextmanager
+    def _read(self):
+        """A read under the store's lock; a database fault becomes a :class:`StoreError`."""
+        with self._lock:
+            try:
+                yield self._conn
+            except sqlite3.Error as exc:
+                raise self._error(exc) from None
+
+    def _reconnect(self) -> None:
+        """Open the file afresh (after it was read-only or unreachable); keep the old connection on failure."""
+        try:
+            conn = self._connect()
+            conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_SECONDS * 1000)}")
+            conn.execute("PRAGMA foreign_keys = ON")
+        except sqlite3.Error:
+            return
+        self._conn.close()
+        self._conn = conn
+        self._reopen = False
 
     # -- attempts ----------------------------------------------------------------------------
     def _attempt_id(self, conn, participant: str, question_id: str, step: int) -> int:
@@ -281,7 +385,7 @@ class AnswerStore:
 
     def attempt(self, participant: str, question_id: str, step: int) -> Attempt | None:
         """Return the stored attempt (latest text, clock, scores), or ``None`` if there is none."""
-        with self._lock:
+        with self._read():
             row = self._conn.execute(
                 "SELECT * FROM attempts WHERE participant = ? AND question_id = ? AND step = ?",
                 (participant, question_id, step),
@@ -304,7 +408,7 @@ class AnswerStore:
 
     def attempts(self, participant: str, question_id: str) -> list[Attempt]:
         """All stored attempts of one practice session (one participant, one question), by step."""
-        with self._lock:
+        with self._read():
             steps = [r[0] for r in self._conn.execute(
                 "SELECT step FROM attempts WHERE participant = ? AND question_id = ? ORDER BY step",
                 (participant, question_id))]
@@ -312,7 +416,7 @@ class AnswerStore:
 
     def sessions(self) -> list[tuple[str, str, float]]:
         """``(participant, question_id, last update)`` for every practice session, newest first."""
-        with self._lock:
+        with self._read():
             return [tuple(r) for r in self._conn.execute(
                 "SELECT participant, question_id, MAX(updated_at) AS u FROM attempts "
                 "GROUP BY participant, question_id ORDER BY u DESC")]
@@ -321,9 +425,11 @@ class AnswerStore:
     def save_answer(self, participant: str, question_id: str, step: int, text: str) -> Revision | None:
         """Append ``text`` as a new revision; nothing is written when it equals the latest one.
 
-        Returns the new revision, or ``None`` when the text was unchanged.
+        Returns the new revision, or ``None`` when the text was unchanged. A lone surrogate in ``text``
+        is stored as U+FFFD (see :func:`storable_text`).
         """
         participant = clean_participant(participant)
+        text, _ = storable_text(text)
         with self._write() as conn:
             attempt_id = self._attempt_id(conn, participant, question_id, step)
             latest = conn.execute(
@@ -339,7 +445,7 @@ class AnswerStore:
 
     def revisions(self, participant: str, question_id: str, step: int) -> list[Revision]:
         """Every saved revision of an answer, oldest first."""
-        with self._lock:
+        with self._read():
             return [Revision(r["id"], r["text"], r["saved_at"]) for r in self._conn.execute(
                 "SELECT r.id, r.text, r.saved_at FROM revisions r JOIN attempts a ON a.id = r.attempt_id "
                 "WHERE a.participant = ? AND a.question_id = ? AND a.step = ? ORDER BY r.id",
@@ -376,7 +482,7 @@ class AnswerStore:
 
     def clock_state(self, participant: str, question_id: str, step: int, budget_seconds: float) -> ClockState | None:
         """The stored clock of one attempt (cheap; the answer widget polls it), or ``None``."""
-        with self._lock:
+        with self._read():
             row = self._conn.execute(
                 "SELECT clock_accumulated, clock_running_since FROM attempts "
                 "WHERE participant = ? AND question_id = ? AND step = ?", (participant, question_id, step)).fetchone()
@@ -412,5 +518,5 @@ class AnswerStore:
                     (key, str(value), now))
 
     def get_context(self) -> dict:
-        with self._lock:
+        with self._read():
             return {r["key"]: r["value"] for r in self._conn.execute("SELECT key, value FROM context")}

@@ -145,3 +145,27 @@ def test_a_step_without_a_valid_name_asks_for_one_and_never_writes_as_someone_el
     for other in ("guest", "Previous Person"):
         assert AnswerStore(voila_server.home).attempt(other, question, 1) is None
     assert_clean_page(page)
+
+
+def test_a_hostile_session_exports_literally(page, hostile_server, widget_button, assert_clean_page):
+    """The export of a hostile participant's hostile answer: the links show as text, the Markdown keeps its
+    structure (the answer fenced), the JSON holds the exact strings."""
+    import json
+
+    from widgets.store import AnswerStore
+
+    AnswerStore(hostile_server.home).save_answer(NAME, QUESTION_ID, 3, ANSWER)
+    page.goto(hostile_server.url("06-wrap-up.ipynb", question=QUESTION_ID, participant=NAME))
+    page.locator(".mlsd-nav").first.wait_for(state="visible", timeout=60_000)
+    widget_button(page, "Export this session").click()
+    links = page.locator("a.mlsd-download")
+    expect(links).to_have_count(2, timeout=30_000)
+    _nothing_ran(page)
+    names = [links.nth(i).get_attribute("download") for i in range(2)]
+    assert all(n.startswith(f"{QUESTION_ID}-img-src-x-onerror") for n in names), names
+    folder = hostile_server.home / "exports"
+    record = json.loads((folder / names[1]).read_text())
+    assert record["participant"] == NAME and record["steps"][2]["answer"] == ANSWER
+    markdown = (folder / names[0]).read_text()
+    assert f"````text\n{ANSWER}\n````" in markdown
+    assert_clean_page(page)
