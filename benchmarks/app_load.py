@@ -4,14 +4,14 @@ Run: .venv/bin/python benchmarks/app_load.py [--quick] [--modes cold,preheat-1,.
      MLSD_BENCH_SUITE=1 .venv/bin/python benchmarks/app_load.py   # also times the whole test suite
 
 Every notebook of ``notebooks/`` is served as a Voila app by the launcher's own command
-(``widgets.cli.voila_command``: the ``mlsd`` template, the same flags), from a temporary copy of the
+(``widgets.app.cli.voila_command``: the ``mlsd`` template, the same flags), from a temporary copy of the
 folder that also holds an EMPTY notebook (one cell: a Label), so the apps and the empty page are
 served by the same server in the same run. Chromium opens each app in a fresh browser context and
 the time from navigation to the app's main widget being visible is taken; each app's median is
 divided by the empty notebook's median. Server modes: ``mlsd-workbook --preheat 0`` (cold: a kernel
 per request, each cell's output sent as it runs), the same without progressive rendering (classic),
 and ``mlsd-workbook --preheat N`` (Voila runs every notebook of the folder ahead of the request; a
-step page opens on the URL's question when the request arrives, ``widgets.context.after_voila_request``).
+step page opens on the URL's question when the request arrives, ``widgets.practice.context.after_voila_request``).
 It also checks that the page's URL query reaches the notebook in each mode,
 times ``import widgets`` and its submodules in fresh interpreters, and times every cell of each
 notebook in a kernel (nbclient) to show where the time goes.
@@ -40,7 +40,7 @@ from datetime import datetime
 from pathlib import Path
 from urllib.parse import urlencode
 
-from widgets.cli import free_port, stop_server, voila_command
+from widgets.app.cli import free_port, stop_server, voila_command
 
 REPO = Path(__file__).resolve().parents[1]
 NOTEBOOKS = REPO / "notebooks"
@@ -526,7 +526,7 @@ print(json.dumps({"s": d, "heavy": [m for m in %r if m in sys.modules]}))
 
 def import_rows() -> list[tuple[str, str]]:
     rows = [("import json (baseline)", "import json"), ("import widgets", "import widgets")]
-    for mod in ("widgets.start_page", "widgets.step_page", "widgets.capacity_estimators", "widgets.ranking_explorer"):
+    for mod in ("widgets.pages.start", "widgets.pages.step", "widgets.views.capacity", "widgets.views.ranking"):
         rows.append((f"import {mod}", f"import {mod}"))
     seen = set()
     for path in sorted(NOTEBOOKS.glob("*.ipynb")):

@@ -31,11 +31,11 @@ def main() -> int:
     args = parser.parse_args()
     repeats = 1 if args.quick else 3
 
-    from widgets.calibration_explorer import CalibrationExplorer
-    from widgets.fairness_explorer import FairnessExplorer
-    from widgets.plotting import png
-    from widgets.ranking_explorer import ListExplorer, RankerExplorer
-    from widgets.threshold_explorer import ThresholdExplorer
+    from widgets.views._figures import png
+    from widgets.views.calibration import CalibrationExplorer
+    from widgets.views.fairness import FairnessExplorer
+    from widgets.views.ranking import ListExplorer, RankerExplorer
+    from widgets.views.threshold import ThresholdExplorer
 
     t0 = time.perf_counter()
     explorers = {

@@ -1,4 +1,4 @@
-"""Speed of widgets.metrics against the reference libraries, measured in one run.
+"""Speed of widgets.tools.metrics against the reference libraries, measured in one run.
 
     .venv/bin/python benchmarks/metrics_speed.py           # full sizes (10,000 x 100 ranking, 1,000,000 probabilities)
     .venv/bin/python benchmarks/metrics_speed.py --quick   # small sizes, a few seconds (smoke test)
@@ -33,7 +33,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from widgets.metrics import RankedLists, brier_score, reliability_curve  # noqa: E402
+from widgets.tools.metrics import RankedLists, brier_score, reliability_curve  # noqa: E402
 
 SEED = 20240601
 K = 10
@@ -418,7 +418,7 @@ def main(argv=None) -> int:
     else:
         n_queries, n_candidates, n_probs, repeats, slow_repeats = 10_000, 100, 1_000_000, 11, 3
 
-    print(f"widgets.metrics speed ({'quick' if args.quick else 'full'} run), {os.cpu_count()} CPU(s), "
+    print(f"widgets.tools.metrics speed ({'quick' if args.quick else 'full'} run), {os.cpu_count()} CPU(s), "
           f"{platform.machine()}; load average at start {os.getloadavg()[0]:.2f}"
           if hasattr(os, "getloadavg") else "")
     print(versions())

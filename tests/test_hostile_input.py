@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from widgets.store import AnswerStore
+from widgets.practice.store import AnswerStore
 
 from .hostile import ANSWER, MARK, NAME, QUESTION_ID, write_hostile_data
 

@@ -7,7 +7,7 @@ import sys
 
 import pytest
 
-from widgets.store import AnswerStore
+from widgets.practice.store import AnswerStore
 
 NOTEBOOKS = sorted((pathlib.Path(__file__).resolve().parents[1] / "notebooks").glob("*.ipynb"))
 
@@ -65,7 +65,7 @@ def test_papermill_runs_the_capacity_calculator_at_another_scale(tmp_path):
     subprocess.run([sys.executable, "-m", "papermill", str(calculator), str(tmp_path / calculator.name), "-k",
                     "python3", "-p", "daily_active_users", "3000000", "-p", "actions_per_user_per_day", "2",
                     "--cwd", str(calculator.parent)], check=True, capture_output=True)
-    from widgets import capacity as cap
+    from widgets.tools import capacity as cap
 
     executed = json.loads((tmp_path / calculator.name).read_text())
     widget_state = json.dumps(executed["metadata"]["widgets"])   # papermill keeps the widgets' final state

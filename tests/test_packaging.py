@@ -4,7 +4,7 @@ import subprocess
 import sys
 import zipfile
 
-from widgets.data import data_dir
+from widgets.practice.data import data_dir
 
 
 def test_editable_install_reads_the_repository_data_folder():
@@ -20,13 +20,13 @@ def test_a_built_wheel_carries_data_and_notebooks_and_loads_them(tmp_path):
     wheel = next((tmp_path / "dist").glob("mlsd_workbook-*.whl"))
     names = zipfile.ZipFile(wheel).namelist()
     assert "widgets/_data/questions.csv" in names and "widgets/_notebooks/00-start-here.ipynb" in names
-    assert "widgets/_jupyter/voila/templates/mlsd/index.html.j2" in names  # the offline Voila template
+    assert "widgets/app/_jupyter/voila/templates/mlsd/index.html.j2" in names  # the offline Voila template
     site = tmp_path / "site"
     zipfile.ZipFile(wheel).extractall(site)
-    code = ("import widgets.data, widgets.questions, widgets.framework, widgets.cli;"
-            "print(widgets.data.data_dir());"
-            "print(len(widgets.questions.load_bank()), len(widgets.framework.load_framework().steps));"
-            "print(widgets.cli.notebooks_dir())")
+    code = ("import widgets.practice.data, widgets.practice.questions, widgets.practice.framework, widgets.app.cli;"
+            "print(widgets.practice.data.data_dir());"
+            "print(len(widgets.practice.questions.load_bank()), len(widgets.practice.framework.load_framework().steps));"
+            "print(widgets.app.cli.notebooks_dir())")
     out = subprocess.run([sys.executable, "-I", "-c", f"import sys; sys.path.insert(0, {str(site)!r}); {code}"],
                          capture_output=True, text=True, check=True, cwd=tmp_path).stdout.split("\n")
     assert out[0] == str(site / "widgets" / "_data")

@@ -33,7 +33,7 @@ from urllib.parse import urlencode
 
 import pytest
 
-from widgets.cli import free_port, stop_server, voila_command
+from widgets.app.cli import free_port, stop_server, voila_command
 
 REPO = Path(__file__).resolve().parents[2]
 NOTEBOOKS = REPO / "notebooks"

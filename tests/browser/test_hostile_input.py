@@ -115,7 +115,7 @@ def test_a_hostile_answer_and_rubric_show_literally(page, hostile_server, widget
 @pytest.mark.parametrize("name", [None, "x" * 10_000, "Ada\u202eecalevol"], ids=["absent", "too-long", "override"])
 def test_a_step_without_a_valid_name_asks_for_one_and_never_writes_as_someone_else(
         page, voila_server, widget_button, assert_clean_page, name):
-    from widgets.store import AnswerStore
+    from widgets.practice.store import AnswerStore
 
     question = "netflix-watch-time"
     store = AnswerStore(voila_server.home)
@@ -152,7 +152,7 @@ def test_a_hostile_session_exports_literally(page, hostile_server, widget_button
     structure (the answer fenced), the JSON holds the exact strings."""
     import json
 
-    from widgets.store import AnswerStore
+    from widgets.practice.store import AnswerStore
 
     AnswerStore(hostile_server.home).save_answer(NAME, QUESTION_ID, 3, ANSWER)
     page.goto(hostile_server.url("06-wrap-up.ipynb", question=QUESTION_ID, participant=NAME))

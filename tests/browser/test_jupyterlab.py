@@ -34,7 +34,7 @@ from urllib.parse import urlsplit
 import pytest
 from playwright.sync_api import expect
 
-from widgets.cli import free_port, stop_server
+from widgets.app.cli import free_port, stop_server
 
 from .conftest import NOTEBOOKS, READY_TIMEOUT_SECONDS, _answers
 

@@ -8,7 +8,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from widgets.store import AnswerStore
+from widgets.practice.store import AnswerStore
 
 pytestmark = pytest.mark.browser
 

@@ -8,7 +8,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from widgets.store import AnswerStore
+from widgets.practice.store import AnswerStore
 
 from ..faults import read_only_file, small_disk
 from .conftest import serve_voila

@@ -1,0 +1,215 @@
+"""The start page and step pages built in Python, controls set as a person would."""
+
+import html
+
+import pytest
+
+from widgets.pages.start import StartPage
+from widgets.pages.step import StepPage
+from widgets.practice.store import AnswerStore
+from widgets.views.problem_types import ProblemTypeGuide
+
+
+def test_start_page_filters_picks_and_remembers():
+    page = StartPage(participant="Ada")
+    everything = page.table.value.count("<tr>")
+    page.type_filter.value = "ranking"
+    ranking = page.filtered()
+    assert ranking and all(q.problem_type == "ranking" for q in ranking)
+    assert f"{len(ranking)} of 51 questions" in page.table.value
+    assert page.table.value.count("<tr>") < everything
+    assert all(qid in {q.id for q in ranking} for _, qid in page.picker.options[1:])
+
+    target = list(ranking)[-1]
+    page.picker.value = target.id
+    assert target.title in page.card.value
+    assert AnswerStore().get_context() == {"participant": "Ada", "question_id": target.id}
+
+    page.name.value = "Grace Hopper"
+    assert AnswerStore().get_context()["participant"] == "Grace Hopper"
+    assert "Grace Hopper" in page.card.value
+
+
+def test_start_page_plan_lists_six_steps_with_budgets_and_links():
+    page = StartPage(question_id="uber-shared-rides", participant="Ada")
+    plan = page.plan_html()
+    assert plan.count("mlsd-step-link") == 6
+    for name, minutes in [("01-define-the-problem.ipynb", 8), ("06-wrap-up.ipynb", 5)]:
+        assert f"href='{name}'" in plan
+    assert "<td>5 min</td>" in plan and "45 min" in plan
+    assert "not started" in plan
+
+
+def test_start_page_random_draw_respects_filters_and_empty_filters_say_so():
+    page = StartPage(participant="Ada")
+    page.type_filter.value = "generation"
+    page.draw(seed=1)
+    assert page.context.question.problem_type == "generation"
+    page.search.value = "zzzz no such words"
+    assert "No question matches" in page.table.value
+    before = page.context.question
+    page.draw()
+    assert "No question matches" in page.message.value and page.context.question == before
+
+
+def test_start_page_refuses_an_empty_name_and_does_not_carry_on_as_the_old_one():
+    page = StartPage(participant="Ada")
+    page.name.value = "   "
+    assert "display name" in page.message.value and "Enter your name to start" in page.message.value
+    assert page.context.participant is None   # not "Ada": the steps ask for a name
+    assert AnswerStore().get_context()["participant"] == "Ada"   # nothing written under the refused name
+    page.name.value = "Grace"
+    assert page.context.participant == "Grace" and page.message.value == ""
+
+
+def test_step_page_carries_the_context_from_the_start_page():
+    start = StartPage(participant="Ada")
+    start.picker.value = "stripe-fraud-detection"
+    page = StepPage(3)
+    assert page.context.participant == "Ada" and page.context.question.id == "stripe-fraud-detection"
+    assert page.answer.step.number == 3
+    assert "Detect fraudulent payments" in page.children[0].value
+
+
+def test_step_page_with_an_unknown_question_says_so_and_goes_on():
+    page = StepPage(2, question_id="no-such-question", participant="Ada")
+    assert "No question has the id 'no-such-question'" in html.unescape(page.children[0].value)
+    assert page.answer is not None
+
+
+def test_step_page_with_an_unwritable_home_shows_a_message_not_a_traceback(tmp_path):
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    page = StepPage(1, home=blocker / "sub")
+    assert page.answer is None and "Cannot save answers" in page.children[0].value
+    assert "could not be opened" in page.export_panel().value
+    start = StartPage(home=blocker / "sub")
+    assert "Cannot save answers" in start.children[0].value
+
+
+def test_wrap_up_summary_and_export(workbook_home):
+    page = StepPage(6, question_id="uber-shared-rides", participant="Ada", answer="Summary: pool riders.")
+    summary = page.session_summary()
+    assert "mlsd-summary" in summary.children[0].value
+    panel = page.export_panel()
+    paths = panel.export()
+    assert {p.suffix for p in paths} == {".md", ".json"} and all(p.parent == workbook_home / "exports" for p in paths)
+    assert "data:text/markdown" in panel.result.value and "Summary: pool riders." in paths[0].read_text()
+
+
+def test_problem_type_guide_switches():
+    guide = ProblemTypeGuide("classification")
+    assert "Classification" in guide.details.value
+    guide.selector.value = "ranking"
+    assert "Ranking" in guide.details.value
+    assert ProblemTypeGuide("not-a-type").selector.value == "recommendation"
+
+
+def test_links_are_plain_html_under_voila_and_lab_outputs_elsewhere(monkeypatch):
+    import ipywidgets as W
+
+    page = StepPage(2, question_id="uber-shared-rides", participant="Ada")
+    assert isinstance(page.navigation, W.Output)
+    monkeypatch.setenv("SERVER_SOFTWARE", "voila/0.5.13")
+    nav = page.navigation
+    assert isinstance(nav, W.HTML)
+    assert "href='01-define-the-problem.ipynb?question=uber-shared-rides&amp;participant=Ada'" in nav.value
+    assert "target=" not in nav.value
+
+
+def test_a_preheated_step_page_opens_on_the_requests_question_and_its_tools_follow(monkeypatch):
+    """In a preheated Voila kernel the notebook runs before the request: the page opens when it
+    arrives, and the tools built meanwhile move to the URL's question."""
+    import asyncio
+    import os
+    import threading
+
+    import voila.utils
+
+    from widgets.practice.questions import load_bank
+    from widgets.views.architectures import ArchitectureDiagram
+    from widgets.views.capacity import (
+        RolloutPlanner,
+        ServingEstimator,
+        TrafficStorageEstimator,
+    )
+
+    bank = load_bank()
+    asked = bank.get("youtube-offensive-content")
+    assert asked.problem_type != next(iter(bank)).problem_type   # so following the question shows
+    request = threading.Event()
+
+    def fake_wait_for_request(url=None):   # what Voila does when the browser's request arrives
+        assert request.wait(10)
+        os.environ["QUERY_STRING"] = f"question={asked.id}&participant=Ada"
+        os.environ["SERVER_SOFTWARE"] = "voila/0.5"
+
+    monkeypatch.setattr(voila.utils, "wait_for_request", fake_wait_for_request)
+    for name, value in (("VOILA_PREHEAT", "True"), ("QUERY_STRING", ""), ("SERVER_SOFTWARE", "")):
+        monkeypatch.setenv(name, value)   # restored after the test
+
+    async def kernel():   # a kernel runs the cells on its event loop
+        page = StepPage(5)
+        serving = ServingEstimator.for_page(page)
+        rollout = RolloutPlanner.for_page(page, serving=serving)
+        traffic, diagram, links = TrafficStorageEstimator.for_page(page), ArchitectureDiagram.for_page(page), page.navigation
+        before = (page.pending, page.answer, page.children[0].value, links.children)
+        request.set()
+        for _ in range(500):
+            if not page.pending:
+                break
+            await asyncio.sleep(0.01)
+        return page, before, (serving, rollout, traffic, diagram, links)
+
+    results = []   # its own loop in a thread: after the browser tests, Playwright's loop is the current one
+    worker = threading.Thread(target=lambda: results.append(asyncio.run(kernel())))
+    worker.start()
+    worker.join(30)
+    page, before, (serving, rollout, traffic, diagram, links) = results[0]
+    assert before[0] is True and before[1] is None and "Opening the page" in before[2] and before[3] == ()
+    assert (page.pending, page.context.question.id, page.context.participant) == (False, asked.id, "Ada")
+    assert page.answer is not None and asked.title in page.children[0].value
+    assert traffic.users.value == asked.daily_active_users
+    assert rollout.daily_users.value == asked.daily_active_users
+    assert serving.peak.value == ServingEstimator.for_question(asked).peak.value
+    assert diagram.problem_type.value == asked.problem_type
+    assert f"question={asked.id}&amp;participant=Ada" in links.children[0].value   # Voila's plain HTML links
+
+
+def test_outside_a_preheated_kernel_the_step_page_opens_at_once(monkeypatch):
+    monkeypatch.delenv("VOILA_PREHEAT", raising=False)
+    page = StepPage(1, question_id="youtube-offensive-content")
+    assert not page.pending and page.answer is not None
+    opened = []
+    page.when_open(lambda: opened.append(True))
+    assert opened == [True]
+
+
+@pytest.mark.parametrize("query", ["question=uber-shared-rides", "question=uber-shared-rides&participant=" + "x" * 10_000,
+                                   "question=uber-shared-rides&participant=Ada%E2%80%AE"],
+                         ids=["absent", "too-long", "direction-override"])
+def test_under_voila_a_step_page_without_a_valid_name_asks_for_one_and_saves_nothing(monkeypatch, query):
+    import ipywidgets as W
+
+    store = AnswerStore()
+    store.set_context(participant="Last Person", question_id="uber-shared-rides")   # someone else on the server
+    monkeypatch.setenv("SERVER_SOFTWARE", "voila/0.5.13")
+    monkeypatch.setenv("QUERY_STRING", query)
+    page = StepPage(1)
+    nav = page.navigation
+    summary = page.export_panel()
+    assert page.answer is None and page.name_prompt is not None
+    assert page.name_prompt.locked.disabled and page.name_prompt.locked.placeholder == "Enter your name to start"
+    assert "participant=" not in nav.value and summary.button.disabled
+    assert store.attempt("guest", "uber-shared-rides", 1) is None
+    assert store.attempt("Last Person", "uber-shared-rides", 1) is None
+    page.name_prompt.name.value = "Ada\x00"
+    assert "display name" in page.name_prompt.message.value and page.answer is None
+    page.name_prompt.name.value = "Grace Hopper"
+    assert page.answer is not None and page.context.participant == "Grace Hopper"
+    assert isinstance(page.children[1], W.VBox) and page.children[1] is page.answer
+    assert "participant=Grace+Hopper" in nav.value and not summary.button.disabled   # the links follow the name
+    page.answer.text.value = "Pool riders."
+    assert page.answer.save()
+    assert store.attempt("Grace Hopper", "uber-shared-rides", 1).text == "Pool riders."
+    assert store.attempt("Last Person", "uber-shared-rides", 1) is None

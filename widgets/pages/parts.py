@@ -1,0 +1,164 @@
+"""Shared pieces of the workbook's pages: opening the store with a readable message, the
+question card, the links between notebooks and the export panel.
+
+Every constructor here turns a user-caused problem (an unwritable folder, a damaged store, an
+unknown question id) into a short message on the page; nothing here lets a traceback reach a
+Voila app.
+"""
+
+from __future__ import annotations
+
+import base64
+
+import ipywidgets as W
+from IPython.display import HTML
+
+from widgets.practice.context import (
+    ASK_FOR_NAME,
+    START_PAGE,
+    Context,
+    notebook_name,
+    page_link,
+    under_voila,
+)
+from widgets.practice.export import session_record, to_json, to_markdown, write_export
+from widgets.practice.framework import load_framework
+from widgets.practice.store import AnswerStore, StoreError
+from widgets.views._html import (
+    PALETTE,
+    TABLE_STYLE,
+    Cell,
+    Markup,
+    html,
+    join,
+    message_html,
+    muted_html,
+    table_html,
+)
+
+
+def open_store(home=None) -> tuple[AnswerStore | None, str | None]:
+    """Open the answer store, or return ``(None, message)`` saying what to fix."""
+    try:
+        store = AnswerStore(home)
+    except StoreError as exc:
+        return None, str(exc)
+    return store, store.notice
+
+
+def question_card(ctx: Context) -> Markup:
+    """The current question as an HTML card: title, type, domain, brief and scale."""
+    q = ctx.question
+    company = html(" &middot; {}", q.company) if q.company else ""
+    return html(
+        "<div class='mlsd-question' style='border-left:4px solid {accent};padding:6px 12px;margin:6px 0'>"
+        "<div style='font-size:1.25em;font-weight:600' class='mlsd-question-title'>{title}</div>"
+        "<div style='color:{muted}'>{type} &middot; {domain}{company}"
+        " &middot; answering as <b class='mlsd-participant'>{participant}</b></div>"
+        "<p style='margin:6px 0;line-height:1.45'>{brief}</p>"
+        "<div style='color:{muted}'>Assumed scale: {users:,} daily active users &middot; "
+        "{items:,} items &middot; {actions:g} actions per user per day</div></div>",
+        accent=PALETTE["accent"], muted=PALETTE["muted"], title=q.title, type=q.problem_type, domain=q.domain,
+        company=company, participant=ctx.participant if ctx.participant is not None else "nobody yet",
+        brief=q.brief, users=q.daily_active_users, items=q.items, actions=q.actions_per_user_per_day)
+
+
+def navigation_html(ctx: Context, current_step: int | None) -> Markup:
+    """Links to the previous step, the start page and the next step, keeping the context."""
+    steps = load_framework().steps
+    parts = []
+    if current_step is not None and current_step > 1:
+        prev = steps[current_step - 2]
+        parts.append(html("<a class='mlsd-nav-prev' href='{}'>&larr; Step {}: {}</a>",
+                          page_link(notebook_name(prev), ctx), prev.number, prev.title))
+    parts.append(html("<a class='mlsd-nav-start' href='{}'>Start page</a>", page_link(START_PAGE, ctx)))
+    if current_step is None or current_step < len(steps):
+        nxt = steps[0 if current_step is None else current_step]
+        parts.append(html("<a class='mlsd-nav-next' href='{}'>Step {}: {} &rarr;</a>",
+                          page_link(notebook_name(nxt), ctx), nxt.number, nxt.title))
+    return html("<nav class='mlsd-nav' style='display:flex;gap:2em;margin:8px 0'>{}</nav>", join(parts))
+
+
+def link_area() -> W.Widget:
+    """A widget to hold links to other notebooks of the workbook.
+
+    In JupyterLab it is an ``Output``: HTML shown as an output gets Lab's link handling, so a
+    relative link to a notebook opens it in Lab. Under Voila that same handling would open every
+    link in a new tab, so there it is a plain ``HTML`` widget and a link replaces the page.
+    """
+    return W.HTML() if under_voila() else W.Output()
+
+
+def show_links(area: W.Widget, markup: str) -> None:
+    """Replace the content of a :func:`link_area` (kernel-side, no ``with`` block needed)."""
+    if isinstance(area, W.HTML):
+        area.value = markup
+    else:
+        area.outputs = ()
+        area.append_display_data(HTML(markup))
+
+
+class ExportPanel(W.VBox):
+    """Export the current practice session as Markdown and JSON: download links and files.
+
+    ``ctx`` may be ``None`` (the page could not open) or have no participant (the page asks for a
+    name first): the button is then disabled and says why.
+    """
+
+    def __init__(self, store: AnswerStore, ctx: Context | None):
+        super().__init__()
+        self.store = store
+        self.button = W.Button(description="Export this session", icon="download",
+                               tooltip="Markdown and JSON of every step: answers, times and self-scores")
+        self.result = W.HTML()
+        self.button.on_click(lambda _: self.export())
+        self.children = [self.button, self.result]
+        self.set_context(ctx)
+
+    def export(self) -> list:
+        """Write the files under ``<store home>/exports`` and show links that download them."""
+        if self.ctx is None or self.ctx.participant is None:
+            return []
+        try:
+            paths = write_export(self.store, self.ctx.participant, self.ctx.question.id, self.store.home / "exports")
+            record = session_record(self.store, self.ctx.participant, self.ctx.question.id)
+        except StoreError as exc:
+            self.result.value = message_html(str(exc))
+            return []
+        links = []
+        for path, mime, text in zip(paths, ("text/markdown", "application/json"), (to_markdown(record), to_json(record))):
+            data = base64.b64encode(text.encode("utf-8")).decode("ascii")
+            links.append(html("<a class='mlsd-download' download='{}' href='data:{};charset=utf-8;base64,{}'>"
+                              "Download {}</a>", path.name, mime, data, path.name))
+        self.result.value = join(links, Markup(" &nbsp; ")) + muted_html(
+            "Also saved as " + ", ".join(str(p) for p in paths))
+        return paths
+
+    def set_context(self, ctx: Context | None) -> None:
+        self.ctx = ctx
+        if ctx is None:
+            self.button.disabled = True
+            self.result.value = message_html("Nothing to export: the page could not open its question.")
+        elif ctx.participant is None:
+            self.button.disabled = True
+            self.result.value = message_html(f"{ASK_FOR_NAME}: the export holds your answers.", "info")
+        else:
+            self.button.disabled = False
+            self.result.value = ""
+
+
+def session_summary_html(store: AnswerStore, ctx: Context) -> Markup:
+    """A table of the practice session: per step the time used against the budget, words, self-score."""
+    from widgets.practice.clock import format_elapsed
+
+    record = session_record(store, ctx.participant, ctx.question.id)
+    rows = []
+    for s in record["steps"]:
+        over = s["overtime_seconds"] > 0
+        rows.append([f"{s['step']}. {s['title']}",
+                     Cell(f"{format_elapsed(s['elapsed_seconds'])} / {format_elapsed(s['budget_seconds'])}",
+                          style=f"color:{PALETTE['error']}" if over else None),
+                     len(s["answer"].split()), f"{s['self_score']} / {s['self_score_max']}"])
+    total = f"{format_elapsed(record['total_elapsed_seconds'])} / {format_elapsed(record['total_budget_seconds'])}"
+    return TABLE_STYLE + table_html(rows, ["Step", "Time used / budget", "Words", "Self-score"],
+                                    cls="mlsd-summary mlsd-table", footer=[["Total", total, "", ""]])

@@ -1,0 +1,210 @@
+"""The start page: choose a question from the bank, say who you are, and open the six steps."""
+
+from __future__ import annotations
+
+import ipywidgets as W
+from widgets.pages.parts import (
+    ExportPanel,
+    link_area,
+    open_store,
+    question_card,
+    show_links,
+)
+
+from widgets.practice.clock import format_elapsed
+from widgets.practice.context import (
+    ASK_FOR_NAME,
+    Context,
+    notebook_name,
+    page_link,
+    resolve_context,
+    wait_for_voila_request,
+)
+from widgets.practice.framework import PROBLEM_TYPES, load_framework
+from widgets.practice.questions import load_bank
+from widgets.practice.store import StoreError, clean_participant
+from widgets.views._html import (
+    TABLE_STYLE,
+    Markup,
+    html,
+    join,
+    message_html,
+    table_html,
+)
+
+ANY = "any"
+_TABLE_STYLE = Markup(
+    "<style>.mlsd-bank{border-collapse:collapse;width:100%;font-size:0.92em}"
+    ".mlsd-bank th,.mlsd-bank td{text-align:left;padding:3px 10px 3px 0;vertical-align:top}"
+    ".mlsd-bank thead th{border-bottom:2px solid var(--jp-border-color1, #d1d5db);position:sticky;top:0;background:var(--jp-layout-color0,#fff)}"
+    ".mlsd-bank tbody tr:nth-child(even){background:rgba(127,127,127,0.08)}"
+    ".mlsd-bank code{color:var(--jp-content-font-color2, #6b7280);font-size:0.85em}</style>"
+)
+
+
+def bank_table_html(bank) -> Markup:
+    """The questions as a compact HTML table: title (with its id), type, domain, company."""
+    rows = [[html("{}<br><code>{}</code>", q.title, q.id), q.problem_type, q.domain, q.company] for q in bank]
+    return _TABLE_STYLE + table_html(rows, ["Question", "Type", "Domain", "Company"], cls="mlsd-bank")
+
+
+class StartPage(W.VBox):
+    """Question bank browser, participant name, the six steps with their budgets and links."""
+
+    def __init__(self, question_id: str | None = None, participant: str | None = None, home=None):
+        super().__init__()
+        self.bank = load_bank()
+        self.framework = load_framework()
+        self.store, problem = open_store(home)
+        self.context: Context | None = None
+        if self.store is None:
+            self.children = [W.HTML(message_html(problem))]
+            return
+        wait_for_voila_request()   # preheated: the page is light, so it simply waits for the URL's query
+        self.context = resolve_context(self.store, question_id, participant, bank=self.bank)
+        notes = ([problem] if problem else []) + self.context.messages
+
+        self.name = W.Text(value=self.context.participant or "", description="Your name",
+                           placeholder="the name your answers are saved under",
+                           continuous_update=False, layout=W.Layout(width="22em"))
+        self.type_filter = W.Dropdown(options=[("any type", ANY)] + [(t, t) for t in PROBLEM_TYPES],
+                                      value=ANY, description="Type")
+        self.domain_filter = W.Dropdown(options=[("any domain", ANY)] + [(d, d) for d in self.bank.domains],
+                                        value=ANY, description="Domain")
+        self.search = W.Text(placeholder="words in the title or brief", description="Search",
+                             continuous_update=False)
+        self.table = W.HTML(layout=W.Layout(max_height="22em", overflow="auto", width="100%"))
+        self.picker = W.Dropdown(description="Question", layout=W.Layout(width="44em"))
+        self.random_button = W.Button(description="Draw at random", icon="random",
+                                      tooltip="Pick a question at random among those the filters show")
+        self.message = W.HTML(join([message_html(n) for n in notes] + (
+            [message_html(f"{ASK_FOR_NAME}: type the name your answers are saved under.", "info")]
+            if self.context.participant is None and not self.context.messages else [])))
+        self.card = W.HTML()
+        self.plan = link_area()
+        self.export_panel = ExportPanel(self.store, self.context)
+
+        self._updating = False
+        for control in (self.type_filter, self.domain_filter, self.search):
+            control.observe(lambda _: self._refilter(), names="value")
+        self.picker.observe(self._on_pick, names="value")
+        self.name.observe(self._on_name, names="value")
+        self.random_button.on_click(lambda _: self.draw())
+
+        self.children = [
+            self.message,
+            W.HBox([self.name], layout=W.Layout(margin="0 0 6px 0")),
+            W.HTML("<h3>1. Choose a question</h3>"),
+            W.HBox([self.type_filter, self.domain_filter, self.search], layout=W.Layout(flex_flow="row wrap")),
+            self.table,
+            W.HBox([self.picker, self.random_button], layout=W.Layout(flex_flow="row wrap")),
+            self.card,
+            W.HTML("<h3>2. Answer it step by step, on the clock</h3>"),
+            self.plan,
+            W.HTML("<h3>3. Keep your work</h3>"),
+            self.export_panel,
+        ]
+        self.add_class("mlsd-start-page")
+        self._refilter()
+
+    # -- filtering and picking ---------------------------------------------------------------
+    def filtered(self):
+        type_ = None if self.type_filter.value == ANY else self.type_filter.value
+        domain = None if self.domain_filter.value == ANY else self.domain_filter.value
+        return self.bank.filter(problem_type=type_, domain=domain, text=self.search.value or None)
+
+    def _refilter(self) -> None:
+        subset = self.filtered()
+        if len(subset):
+            self.table.value = (html("<div class='mlsd-bank-count'>{} of {} questions</div>", len(subset), len(self.bank))
+                                + bank_table_html(subset))
+        else:
+            self.table.value = message_html("No question matches these filters; loosen one of them.", "info")
+        options = [(q.title, q.id) for q in subset]
+        current = self.context.question.id
+        if current not in subset:
+            # keep the chosen question visible even when the filters hide it
+            options = [(self.context.question.title, current)] + options
+        self._updating = True
+        try:
+            self.picker.options = options
+            self.picker.value = current
+        finally:
+            self._updating = False
+        self._render()
+
+    def _on_pick(self, change) -> None:
+        if self._updating or change.new is None:
+            return
+        self.choose(change.new)
+
+    def choose(self, question_id: str) -> None:
+        """Make ``question_id`` the current question (remembered for the step notebooks)."""
+        try:
+            self.context.question = self.bank.get(question_id)
+            self.store.set_context(question_id=question_id)
+        except (KeyError, StoreError) as exc:
+            self.message.value = message_html(str(exc))
+            return
+        self.message.value = ""
+        if self.picker.value != question_id:
+            self._refilter()
+        else:
+            self._render()
+
+    def draw(self, seed: int | None = None) -> None:
+        """Choose a random question among those the filters show."""
+        try:
+            question = self.filtered().draw(seed)
+        except ValueError as exc:
+            self.message.value = message_html(str(exc), "info")
+            return
+        self.choose(question.id)
+        self._refilter()
+
+    def _on_name(self, change) -> None:
+        """A refused name leaves the page without a participant (the steps then ask for one), never
+        with the name that was there before."""
+        try:
+            name = clean_participant(change.new)
+        except ValueError as exc:
+            self.context.participant = None
+            self.message.value = message_html(f"{exc} {ASK_FOR_NAME}.")
+            self._render()
+            return
+        self.context.participant = name
+        try:
+            self.store.set_context(participant=name)
+        except StoreError as exc:
+            self.message.value = message_html(str(exc))
+        else:
+            self.message.value = ""
+        self._render()
+
+    # -- what the page shows -----------------------------------------------------------------
+    def _render(self) -> None:
+        self.card.value = question_card(self.context)
+        self.export_panel.set_context(self.context)
+        try:
+            show_links(self.plan, self.plan_html())
+        except StoreError as exc:   # the progress column reads the store
+            self.message.value = message_html(str(exc))
+
+    def plan_html(self) -> Markup:
+        """The six steps with budgets, this participant's progress and a link to each step's app."""
+        ctx = self.context
+        rows = []
+        for step in self.framework.steps:
+            attempt = self.store.attempt(ctx.participant, ctx.question.id, step.number)
+            if attempt is None or (not attempt.text and attempt.clock_accumulated == 0
+                                   and attempt.clock_running_since is None):
+                progress = "not started"
+            else:
+                clock = attempt.clock(step.budget_seconds)
+                words = len(attempt.text.split())
+                progress = f"{format_elapsed(clock.elapsed(self.store.now()))} used, {words} words"
+            link = html("<a class='mlsd-step-link' href='{}'>{}</a>", page_link(notebook_name(step), ctx), step.title)
+            rows.append([step.number, link, f"{step.minutes} min", progress])
+        return TABLE_STYLE + table_html(rows, ["Step", "Open the step", "Budget", "Your progress"],
+                                        cls="mlsd-plan mlsd-table",
+                                        footer=[["", "Total", f"{self.framework.total_minutes} min", ""]])

@@ -1,0 +1,70 @@
+"""Small pieces shared by the interactive tools: the kernel's event loop, a coalescing redraw, following a page's question."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Callable
+
+#: Seconds a burst of control changes is gathered before one redraw.
+REDRAW_DELAY = 0.04
+
+
+def kernel_loop():
+    """The event loop of the Jupyter kernel this code runs in, or ``None`` outside a kernel.
+
+    Only a kernel's loop is known to keep turning between cells (it is what ipykernel serves
+    widget messages from); any other running loop, such as a test tool's, may never advance.
+    """
+    try:
+        from IPython import get_ipython
+
+        shell = get_ipython()
+    except ImportError:
+        return None
+    if shell is None or getattr(shell, "kernel", None) is None:
+        return None
+    try:
+        return asyncio.get_running_loop()
+    except RuntimeError:
+        return None
+
+
+class Coalesced:
+    """Call ``fn`` once after a burst of requests instead of once per request.
+
+    A slider dragged in the browser sends many values; each request replaces the pending one, and
+    a single call runs :data:`REDRAW_DELAY` seconds after the first, so redraws never queue up
+    behind stale values. Outside a Jupyter kernel (plain Python, tests) it calls at once.
+    """
+
+    def __init__(self, fn: Callable[[], None], delay: float = REDRAW_DELAY):
+        self.fn, self.delay = fn, delay
+        self._handle = None
+
+    def __call__(self, *_):
+        loop = kernel_loop()
+        if loop is None:
+            self.fn()
+            return
+        if self._handle is None:
+            self._handle = loop.call_later(self.delay, self._run)
+
+    def _run(self):
+        self._handle = None
+        self.fn()
+
+
+class FollowsQuestion:
+    """For tools prefilled from a question (``for_question``) that can take another (``use_question``).
+
+    ``Tool.for_page(page)`` builds one for a :class:`~widgets.pages.step.StepPage`'s question and, when
+    the page opens later (a preheated Voila kernel learns the URL's question only once the request
+    arrives), moves it to the question the page opens on.
+    """
+
+    @classmethod
+    def for_page(cls, page, **overrides):
+        tool = cls.for_question(page.question, **overrides)
+        if page.pending:
+            page.when_open(lambda: tool.use_question(page.question))
+        return tool

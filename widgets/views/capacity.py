@@ -1,0 +1,400 @@
+"""Back-of-the-envelope estimators for steps 1 and 5: thin widgets over :mod:`widgets.tools.capacity`.
+
+Every estimator takes its inputs in number boxes (so a person can type any value, and a wrong one
+gets a message, not a clamp), shows the working (the multiplications with units), a chart, and a
+"say it in the interview" sentence filled with the numbers.
+"""
+
+from __future__ import annotations
+
+import ipywidgets as W
+import numpy as np
+
+from widgets.tools import capacity as cap
+from widgets.views._events import Coalesced, FollowsQuestion
+from widgets.views._figures import COLOURS, BlitFigure, new_figure, png
+from widgets.views._html import (
+    PALETTE,
+    Cell,
+    Markup,
+    bullets_html,
+    error_html,
+    html,
+    say_html,
+    table_html,
+)
+
+_NUMBER = dict(layout=W.Layout(width="22em"), style={"description_width": "13.5em"})
+
+
+def _number(value: float, description: str, tooltip: str = "") -> W.FloatText:
+    return W.FloatText(value=value, description=description, tooltip=tooltip, continuous_update=False, **_NUMBER)
+
+
+def working_html(*results) -> Markup:
+    lines = [line for r in results for line in r.working]
+    return html("<details open><summary>The working</summary>{}</details>", bullets_html(lines, cls="mlsd-working"))
+
+
+def numbers_html(rows, style: str | None = None) -> Markup:
+    """The key numbers of an estimator: ``(key, name, value)`` rows, the value bold in ``.mlsd-<key>``."""
+    return table_html([[name, Cell(value, cls=f"mlsd-{key}", bold=True)] for key, name, value in rows],
+                      cls="mlsd-capacity-table", style=style)
+
+
+class _Estimator(W.VBox):
+    """Shared behaviour: recompute on any input change, show a message instead of an exception."""
+
+    _controls: tuple = ()
+
+    def _outputs(self) -> None:
+        """The widgets every estimator shows: a message line, the numbers, the working, the sentence."""
+        self.message = W.HTML()
+        self.numbers = W.HTML()
+        self.working = W.HTML()
+        self.say = W.HTML()
+
+    def _wire(self) -> None:
+        redraw = Coalesced(self.update)
+        for control in self._controls:
+            control.observe(redraw, names="value")
+
+    def update(self) -> None:
+        try:
+            self._compute_and_show()
+        except ValueError as exc:
+            self.message.value = error_html(str(exc))
+            return
+        self.message.value = ""
+
+    def _compute_and_show(self) -> None:  # pragma: no cover - every subclass defines it
+        raise NotImplementedError
+
+
+class TrafficStorageEstimator(FollowsQuestion, _Estimator):
+    """Requests per second over a day, and storage over the years, for a product's scale."""
+
+    def __init__(self, daily_active_users: float = 100e6, actions_per_user_per_day: float = 10.0,
+                 peak_factor: float = 2.0, read_share: float = 0.9, bytes_per_record: float = 1_000.0,
+                 replication: float = 3, retention_days: float = 365 * 3, request_bytes: float = 1_000.0,
+                 response_bytes: float = 10_000.0):
+        super().__init__()
+        self.users = _number(daily_active_users, "Daily active users")
+        self.actions = _number(actions_per_user_per_day, "Actions per user per day")
+        self.peak = _number(peak_factor, "Peak / average")
+        self.read_share = _number(read_share, "Share of reads (0-1)")
+        self.record_bytes = _number(bytes_per_record, "Bytes per stored write")
+        self.replication = _number(replication, "Replicas of the data")
+        self.retention = _number(retention_days, "Retention (days)")
+        self.request_bytes = _number(request_bytes, "Request size (bytes)")
+        self.response_bytes = _number(response_bytes, "Response size (bytes)")
+        self._controls = (self.users, self.actions, self.peak, self.read_share, self.record_bytes,
+                          self.replication, self.retention, self.request_bytes, self.response_bytes)
+        self._outputs()
+        self.chart = W.Image(format="png")
+        self._fig, (self._day_ax, self._years_ax) = new_figure(9, 2.8, ncols=2)
+        self._day_line, = self._day_ax.plot(np.arange(24), np.zeros(24), color=COLOURS["after"])
+        self._avg_line = self._day_ax.axhline(0, color=COLOURS["random"], ls="--", lw=1, label="average")
+        self._peak_dot, = self._day_ax.plot([], [], "o", color=COLOURS["point"], label="peak")
+        self._day_ax.set(xlabel="hour of the day", ylabel="requests / s", xlim=(0, 23))
+        self._day_ax.legend(fontsize=8, loc="upper left")
+        self._growth_line, = self._years_ax.plot([], [], color=COLOURS["after"])
+        self._years_ax.set(xlabel="years since launch", ylabel="stored (TB)")
+        self._blit = BlitFigure(self._fig)
+        self.children = [
+            W.HBox([W.VBox([self.users, self.actions, self.peak, self.read_share]),
+                    W.VBox([self.record_bytes, self.replication, self.retention]),
+                    W.VBox([self.request_bytes, self.response_bytes])],
+                   layout=W.Layout(flex_flow="row wrap")),
+            self.message, W.HBox([self.chart, self.numbers], layout=W.Layout(flex_flow="row wrap")),
+            self.working, self.say]
+        self.add_class("mlsd-traffic-estimator")
+        self._wire()
+        self.update()
+
+    def _compute_and_show(self) -> None:
+        t = cap.traffic(self.users.value, self.actions.value, self.peak.value, self.read_share.value)
+        s = cap.storage(t.write_rps * cap.SECONDS_PER_DAY, bytes_per_record=self.record_bytes.value,
+                        replication=self.replication.value, retention_days=self.retention.value)
+        bw = cap.bandwidth(t, self.request_bytes.value, self.response_bytes.value)
+        self.traffic, self.storage, self.bandwidth = t, s, bw
+        profile = t.hourly_profile()
+        self._day_line.set_ydata(profile)
+        self._avg_line.set_ydata([t.average_rps, t.average_rps])
+        self._peak_dot.set_data([int(np.argmax(profile))], [profile.max()])
+        self._day_ax.set_ylim(0, profile.max() * 1.15)
+        self._day_ax.set_title(f"requests over a day: peak {cap.format_quantity(t.peak_rps, 'req/s')}", fontsize=10)
+        days, stored = s.growth(5)
+        self._growth_line.set_data(days / cap.DAYS_PER_YEAR, stored / 1e12)
+        self._years_ax.set_xlim(0, 5)
+        self._years_ax.set_ylim(0, max(stored.max() / 1e12, 1e-9) * 1.15)
+        self._years_ax.set_title(f"storage: {cap.format_bytes(s.bytes_retained)} at steady state", fontsize=10)
+        self._blit.invalidate(relayout=True)   # limits, ticks and titles change with every input
+        self.chart.value = self._blit.png()
+        rows = [("requests-per-day", "requests per day", cap.format_quantity(t.requests_per_day)),
+                ("average-rps", "average", cap.format_quantity(t.average_rps, "req/s")),
+                ("peak-rps", "peak", cap.format_quantity(t.peak_rps, "req/s")),
+                ("peak-read-write", "peak reads / writes", f"{cap.format_quantity(t.peak_read_rps, 'req/s')} / "
+                                                          f"{cap.format_quantity(t.peak_write_rps, 'req/s')}"),
+                ("stored-per-day", "stored per day", cap.format_bytes(s.bytes_per_day)),
+                ("stored-per-year", "stored per year", cap.format_bytes(s.bytes_per_year)),
+                ("stored-retained", "kept over the retention", cap.format_bytes(s.bytes_retained)),
+                ("bandwidth", "bandwidth in / out at peak",
+                 f"{cap.format_bytes(bw.peak_ingress_bytes_per_s)}/s / {cap.format_bytes(bw.peak_egress_bytes_per_s)}/s")]
+        self.numbers.value = numbers_html(rows, style="margin-left:1em")
+        self.working.value = working_html(t, s, bw)
+        self.say.value = say_html(f"{t.say()} {s.say()} {bw.say()}")
+
+    @classmethod
+    def for_question(cls, question, **overrides) -> "TrafficStorageEstimator":
+        """Prefilled from a question's assumed scale (daily users and actions per user per day)."""
+        return cls(daily_active_users=question.daily_active_users,
+                   actions_per_user_per_day=question.actions_per_user_per_day, **overrides)
+
+    def use_question(self, question) -> None:
+        """Take another question's assumed scale (the other inputs stay)."""
+        self.users.value, self.actions.value = question.daily_active_users, question.actions_per_user_per_day
+
+
+class ServingEstimator(FollowsQuestion, _Estimator):
+    """How many replicas or GPUs serve the peak, whether the model fits, and what it costs a month."""
+
+    def __init__(self, peak_rps: float = 5_000.0, hardware: str | None = None, latency_ms: float = 20.0,
+                 batch_size: float = 8, target_utilisation: float = 0.6, redundancy: float = 0.25,
+                 model_gb: float = 2.0, cache_gb: float = 1.0):
+        super().__init__()
+        profiles = cap.load_hardware()
+        names = list(profiles["name"])
+        self.peak = _number(peak_rps, "Peak requests / s")
+        self.hardware = W.Dropdown(options=names, value=hardware if hardware in names else names[0],
+                                   description="Hardware", **_NUMBER)
+        self.latency = _number(latency_ms, "Latency of a batch (ms)")
+        self.batch = _number(batch_size, "Batch size")
+        self.utilisation = _number(target_utilisation, "Target utilisation (0-1)")
+        self.redundancy = _number(redundancy, "Spare capacity (0.25 = +25%)")
+        self.model_gb = _number(model_gb, "Model size (GB)")
+        self.cache_gb = _number(cache_gb, "Caches (GB)")
+        self._controls = (self.peak, self.hardware, self.latency, self.batch, self.utilisation, self.redundancy,
+                          self.model_gb, self.cache_gb)
+        self._outputs()
+        self.fleet = None
+        self._listeners = []
+        self.children = [
+            W.HBox([W.VBox([self.peak, self.hardware, self.latency, self.batch]),
+                    W.VBox([self.utilisation, self.redundancy, self.model_gb, self.cache_gb])],
+                   layout=W.Layout(flex_flow="row wrap")),
+            self.message, self.numbers, self.working, self.say]
+        self.add_class("mlsd-serving-estimator")
+        self._wire()
+        self.update()
+
+    def _compute_and_show(self) -> None:
+        f = cap.serving_fleet(self.peak.value, self.hardware.value, latency_ms=self.latency.value,
+                              batch_size=self.batch.value, target_utilisation=self.utilisation.value,
+                              redundancy=self.redundancy.value, model_gb=self.model_gb.value,
+                              cache_gb=self.cache_gb.value)
+        self.fleet = f
+        fits = "fits" if f.fits_in_memory else html("<b style='color:{}'>does not fit</b>", PALETTE["error"])
+        self.numbers.value = table_html([
+            ["throughput per replica", cap.format_quantity(f.throughput_per_replica_rps, "req/s")],
+            ["replicas for the peak", Cell(f.replicas, cls="mlsd-replicas", bold=True)],
+            ["with spare capacity", Cell(f.replicas_total, cls="mlsd-replicas-total", bold=True)],
+            ["memory per replica", html("{:g} GB, {}", f.memory_needed_gb, fits)],
+            ["cost per month", Cell(f"${f.monthly_cost_usd:,.0f}", cls="mlsd-monthly-cost", bold=True)],
+        ], cls="mlsd-capacity-table")
+        self.working.value = working_html(f)
+        self.say.value = say_html(f.say())
+        for listener in self._listeners:
+            listener(f)
+
+    def on_fleet(self, callback) -> None:
+        """Call ``callback(fleet)`` now and whenever the fleet is recomputed."""
+        self._listeners.append(callback)
+        if self.fleet is not None:
+            callback(self.fleet)
+
+    @classmethod
+    def for_question(cls, question, **overrides) -> "ServingEstimator":
+        """Prefilled with the peak traffic of a question's assumed scale (peak factor 2)."""
+        return cls(peak_rps=cls._question_peak(question), **overrides)
+
+    @staticmethod
+    def _question_peak(question) -> float:
+        peak = cap.traffic(question.daily_active_users, question.actions_per_user_per_day).peak_rps
+        return round(peak, -1) or 1.0
+
+    def use_question(self, question) -> None:
+        """Take another question's peak traffic (the other inputs stay)."""
+        self.peak.value = self._question_peak(question)
+
+
+class LatencyBudgetEstimator(_Estimator):
+    """A multi-stage request against a p99 target, drawn as a waterfall."""
+
+    DEFAULT_STAGES = {"network in": 10.0, "feature lookup": 15.0, "candidate generation": 20.0,
+                      "ranking": 40.0, "re-ranking and rules": 10.0, "network out": 10.0}
+
+    def __init__(self, stages: dict | None = None, target_ms: float = 150.0):
+        super().__init__()
+        stages = dict(stages or self.DEFAULT_STAGES)
+        self.stage_boxes = {name: _number(ms, f"{name} (ms)") for name, ms in stages.items()}
+        self.target = _number(target_ms, "p99 target (ms)")
+        self._controls = (*self.stage_boxes.values(), self.target)
+        self._outputs()
+        self.chart = W.Image(format="png")
+        self._fig, (self._ax,) = new_figure(6.5, 2.9)
+        self.children = [W.HBox([W.VBox(list(self.stage_boxes.values())), W.VBox([self.target])],
+                                layout=W.Layout(flex_flow="row wrap")),
+                         self.message, self.chart, self.working, self.say]
+        self.add_class("mlsd-latency-estimator")
+        self._wire()
+        self.update()
+
+    def _compute_and_show(self) -> None:
+        b = cap.latency_budget({n: box.value for n, box in self.stage_boxes.items()}, self.target.value)
+        self.budget = b
+        ax = self._ax
+        ax.clear()
+        start = 0.0
+        names = [n for n, _ in b.stages]
+        for i, (name, ms) in enumerate(b.stages):
+            ax.barh(i, ms, left=start, color=COLOURS["after"])
+            start += ms
+        ax.barh(len(names), b.total_ms, color="#16a34a" if b.within else "#b91c1c")
+        ax.axvline(b.target_ms, color=COLOURS["point"], ls="--", lw=1)
+        ax.set_yticks(range(len(names) + 1), names + ["total"])
+        ax.invert_yaxis()
+        ax.set_xlabel("milliseconds")
+        ax.set_title(f"{b.total_ms:g} ms of a {b.target_ms:g} ms budget", fontsize=10)
+
+        self.chart.value = png(self._fig)
+        self.working.value = working_html(b)
+        self.say.value = say_html(b.say())
+
+
+class RolloutPlanner(FollowsQuestion, _Estimator):
+    """A/B test size and duration, a canary schedule and the cost of shadow traffic."""
+
+    def __init__(self, baseline_rate: float = 0.05, minimum_detectable_effect: float = 0.05,
+                 daily_users: float = 1e6, allocated_share: float = 0.1, alpha: float = 0.05, power: float = 0.8):
+        super().__init__()
+        self.baseline = _number(baseline_rate, "Baseline rate (0-1)")
+        self.mde = _number(minimum_detectable_effect, "Smallest lift (relative)")
+        self.alpha = _number(alpha, "Significance level")
+        self.power = _number(power, "Power (0-1)")
+        self.daily_users = _number(daily_users, "Daily users")
+        self.share = _number(allocated_share, "Share in the test (0-1)")
+        self.method = W.ToggleButtons(options=[("R power.prop.test", "power.prop.test"),
+                                               ("baseline variance", "baseline-variance")],
+                                      value="power.prop.test", description="Formula")
+        self.shadow_share = _number(1.0, "Shadow traffic share (0-1)")
+        self._controls = (self.baseline, self.mde, self.alpha, self.power, self.daily_users, self.share,
+                          self.method, self.shadow_share)
+        self.fleet = None
+        self._outputs()
+        self.canary = W.HTML()
+        self.children = [W.HBox([W.VBox([self.baseline, self.mde, self.alpha, self.power]),
+                                 W.VBox([self.daily_users, self.share, self.shadow_share])],
+                                layout=W.Layout(flex_flow="row wrap")),
+                         self.method, self.message, self.numbers, self.canary, self.say]
+        self.add_class("mlsd-rollout-planner")
+        self._wire()
+        self.update()
+
+    @classmethod
+    def for_question(cls, question, serving: ServingEstimator | None = None, **overrides) -> "RolloutPlanner":
+        """Prefilled with a question's daily users; prices shadow traffic on ``serving``'s fleet."""
+        planner = cls(daily_users=question.daily_active_users, **overrides)
+        if serving is not None:
+            serving.on_fleet(planner.use_fleet)
+        return planner
+
+    def use_question(self, question) -> None:
+        """Take another question's daily users (the other inputs stay)."""
+        self.daily_users.value = question.daily_active_users
+
+    def use_fleet(self, fleet) -> None:
+        """Price shadow traffic on this serving fleet (from a :class:`ServingEstimator`)."""
+        self.fleet = fleet
+        self.update()
+
+    def _compute_and_show(self) -> None:
+        n = cap.ab_sample_size_proportions(self.baseline.value, self.mde.value, relative=True, alpha=self.alpha.value,
+                                           power=self.power.value, method=self.method.value)
+        days = cap.ab_test_duration_days(n, self.daily_users.value, self.share.value)
+        lift_abs = self.baseline.value * self.mde.value
+        rows = [("users-per-arm", "users per arm", f"{n:,}"), ("days", "days to reach them", f"{days}"),
+                ("change", "absolute change detected",
+                 f"{self.baseline.value:.2%} to {self.baseline.value + lift_abs:.2%}")]
+        shadow = ""
+        if self.fleet is not None:
+            cost = cap.shadow_traffic_cost(self.fleet, self.shadow_share.value)
+            rows.append(("shadow", "shadow traffic", f"+{cost['extra_replicas']} replicas, "
+                                                      f"${cost['extra_monthly_cost_usd']:,.0f} a month"))
+            shadow = (f" Shadowing {self.shadow_share.value:.0%} of traffic first costs about "
+                      f"${cost['extra_monthly_cost_usd']:,.0f} a month.")
+        self.numbers.value = numbers_html(rows)
+        stages = cap.canary_schedule(self.daily_users.value)
+        self.canary.value = Markup("<b>Canary schedule</b>") + table_html(
+            [[s["stage"], f"{s['share']:.0%}", cap.format_quantity(s["users_exposed_per_day"]),
+              f"{s['start_hour']:g}-{s['end_hour']:g}"] for s in stages],
+            ["stage", "share", "users a day", "hours"], cls="mlsd-canary")
+        self.say.value = say_html(
+            f"To detect a {self.mde.value:.0%} relative lift on a {self.baseline.value:.1%} baseline "
+            f"(alpha {self.alpha.value:g}, power {self.power.value:.0%}) I need about {n:,} users per arm; with "
+            f"{self.share.value:.0%} of {cap.format_quantity(self.daily_users.value)} daily users in the test that is "
+            f"{days} day{'s' if days != 1 else ''}"
+            + (", but I would still run it a full week to cover weekly cycles." if days < 7 else
+               "; if that is too long, test a larger share of traffic or a bigger effect.")
+            + shadow)
+
+
+class TrainingEstimator(_Estimator):
+    """Training compute (samples x epochs x FLOPs, or 6 x parameters x tokens) and embedding memory."""
+
+    def __init__(self, parameters: float = 1e9, tokens: float = 20e9, hardware: str | None = None,
+                 n_devices: float = 8, mfu: float = 0.4, entities: float = 100e6, dimension: float = 64,
+                 bytes_per_value: float = 4, optimizer_states: float = 2):
+        super().__init__()
+        names = list(cap.load_hardware()["name"])
+        gpus = [n for n in names if n.startswith("NVIDIA")] or names
+        self.parameters = _number(parameters, "Model parameters")
+        self.tokens = _number(tokens, "Training tokens / samples")
+        self.hardware = W.Dropdown(options=names, value=hardware if hardware in names else gpus[-1],
+                                   description="Hardware", **_NUMBER)
+        self.devices = _number(n_devices, "Devices")
+        self.mfu = _number(mfu, "Utilisation (MFU, 0-1)")
+        self.entities = _number(entities, "Embedded entities")
+        self.dimension = _number(dimension, "Embedding dimension")
+        self.value_bytes = _number(bytes_per_value, "Bytes per value")
+        self.optimizer_states = _number(optimizer_states, "Optimizer states (Adam: 2)")
+        self._controls = (self.parameters, self.tokens, self.hardware, self.devices, self.mfu, self.entities,
+                          self.dimension, self.value_bytes, self.optimizer_states)
+        self._outputs()
+        self.children = [W.HBox([W.VBox([self.parameters, self.tokens, self.hardware, self.devices, self.mfu]),
+                                 W.VBox([self.entities, self.dimension, self.value_bytes, self.optimizer_states])],
+                                layout=W.Layout(flex_flow="row wrap")),
+                         self.message, self.numbers, self.working, self.say]
+        self.add_class("mlsd-training-estimator")
+        self._wire()
+        self.update()
+
+    def _compute_and_show(self) -> None:
+        def whole(box, name):
+            if box.value != int(box.value):
+                raise ValueError(f"{name} must be a whole number, got {box.value:g}.")
+            return int(box.value)
+
+        t = cap.training_compute(self.hardware.value, n_devices=whole(self.devices, "Devices"), mfu=self.mfu.value,
+                                 parameters=self.parameters.value, tokens=self.tokens.value)
+        e = cap.embedding_memory(self.entities.value, whole(self.dimension, "The embedding dimension"),
+                                 self.value_bytes.value, whole(self.optimizer_states, "Optimizer states"))
+        self.training, self.embeddings = t, e
+        rows = [("flops", "training compute (6 x parameters x tokens)", cap.format_quantity(t.total_flops, "FLOP")),
+                ("wall-time", f"wall time on {t.n_devices} devices", f"{t.wall_hours:,.1f} hours"),
+                ("training-cost", "cost", f"${t.cost_usd:,.0f}"),
+                ("embedding-table", "embedding table", cap.format_bytes(e.table_bytes)),
+                ("embedding-training", "with optimizer states", cap.format_bytes(e.training_bytes))]
+        self.numbers.value = numbers_html(rows)
+        self.working.value = working_html(t, e)
+        self.say.value = say_html(f"{t.say()} {e.say()}")

@@ -1,0 +1,167 @@
+"""The simplest model that is good enough: set a p99 latency budget and a minimum accuracy, see four
+model families' quality against latency, and which one to ship (numbers from
+:mod:`widgets.tools.model_choice`; models trained and timed once, re-timed on "Measure again")."""
+
+from __future__ import annotations
+
+import math
+
+import ipywidgets as W
+from matplotlib.patches import Rectangle
+
+from widgets.tools.model_choice import (
+    BATCH_SIZE,
+    SIMPLICITY,
+    _kb,
+    _ms,
+    _s,
+    _us,
+    check_constraints,
+    model_choice_study,
+)
+from widgets.views._events import Coalesced
+from widgets.views._figures import BlitFigure, new_figure
+from widgets.views._html import (
+    PALETTE,
+    Cell,
+    Markup,
+    Row,
+    error_html,
+    html,
+    say_html,
+    table_html,
+)
+
+MODEL_COLOURS = {"logistic regression": "#2563eb", "k-nearest neighbours": "#9333ea",
+                 "gradient-boosted trees": "#ea580c", "small MLP": "#0891b2"}
+MARKERS = ("o", "s", "^", "D")   # a shape per model, so overlapping points stay apart
+CHOSEN = "#16a34a"
+MISS = f"color:{PALETTE['error']}"
+
+
+class ModelChoiceExplorer(W.VBox):
+    """A p99 budget box, a minimum-accuracy slider and a "Measure again" button; a chart of accuracy
+    against p99 latency with both limits drawn, a table a row per model (the pick highlighted) and the
+    sentence to say."""
+
+    def __init__(self, budget_ms: float = 2.0, min_quality: float = 0.97):
+        super().__init__()
+        self.study = model_choice_study()
+        self.budget = W.BoundedFloatText(value=budget_ms, min=0, max=10_000, step=0.1,
+                                         description="p99 latency budget (ms)", style={"description_width": "initial"},
+                                         layout=W.Layout(width="260px"))
+        self.min_quality = W.FloatSlider(value=min_quality, min=0.90, max=1.0, step=0.001, readout_format=".3f",
+                                         description="Minimum accuracy", style={"description_width": "initial"},
+                                         layout=W.Layout(width="420px"))
+        self.measure_again = W.Button(description="Measure again", icon="stopwatch",
+                                      tooltip="Time every model's predictions again on this machine")
+        self.about = W.HTML()
+        self.message = W.HTML()
+        self.chart = W.Image(format="png", layout=W.Layout(align_self="flex-start"))   # its own size, not stretched
+        self.numbers = W.HTML()
+        self.say = W.HTML()
+        self.choice = None
+        self._fig, (self._ax,) = new_figure(6.4, 3.8)
+        self._blit = BlitFigure(self._fig)
+        self._redraw = Coalesced(self.update)
+        for control in (self.budget, self.min_quality):
+            control.observe(self._redraw, names="value")
+        self.measure_again.on_click(self._measure_again)
+        self.children = [self.about,
+                         W.HBox([self.budget, self.min_quality, self.measure_again],
+                                layout=W.Layout(flex_flow="row wrap", align_items="center")),
+                         self.message, self.chart, self.numbers, self.say]
+        self.add_class("mlsd-model-choice-explorer")
+        self._build_plot()
+        self.update()
+
+    def _describe(self) -> None:
+        self.about.value = html("<i>{}. Models listed simplest first; latencies are measured here, one thread, one "
+                                "request at a time.</i>", self.study.description)
+
+    def _build_plot(self) -> None:
+        """Draw the static part (one point per model) and create the artists that move."""
+        results = self.study.results
+        ax = self._ax
+        self._blit.forget()
+        ax.clear()
+        ax.set_xscale("log")
+        p99 = [r.p99_ms for r in results]
+        acc = [r.accuracy for r in results]
+        self._xlim = (10 ** math.floor(math.log10(min(p99) / 2)), 10 ** math.ceil(math.log10(max(p99) * 2)))
+        self._ylim = (min(0.9, min(acc) - 0.01), 1.002)
+        for rank, r in enumerate(results, start=1):
+            ax.plot([r.p99_ms], [r.accuracy], MARKERS[(rank - 1) % len(MARKERS)], ms=8, alpha=0.85,
+                    color=MODEL_COLOURS.get(r.name, "#374151"), label=f"{rank}. {r.name}")
+        ax.legend(fontsize=8, loc="lower right", title="simplest first", title_fontsize=8)
+        ax.set(xlim=self._xlim, ylim=self._ylim, xlabel="p99 latency of one request (ms, log scale)",
+               ylabel="accuracy on held-out digits")
+        ax.set_title("quality against latency: the shaded corner meets both", fontsize=10)
+        ax.grid(True, which="major", color="#e5e7eb", lw=0.6)
+        self._region = ax.add_patch(Rectangle((self._xlim[0], 0), 0, 0, color=CHOSEN, alpha=0.10, lw=0))
+        self._budget_line = ax.axvline(1.0, color="#374151", ls="--", lw=1.2)
+        self._quality_line = ax.axhline(0.95, color="#374151", ls=":", lw=1.2)
+        self._chosen_mark, = ax.plot([], [], "o", ms=17, mfc="none", mec=CHOSEN, mew=2.5)
+        self._note = ax.text(0.02, 0.03, "", transform=ax.transAxes, fontsize=8, color="#374151")
+        self._blit.animate(self._region, self._budget_line, self._quality_line, self._chosen_mark, self._note)
+        self._describe()
+
+    def _measure_again(self, _=None) -> None:
+        self.measure_again.disabled = True
+        self.measure_again.description = "Measuring..."
+        try:
+            self.study = self.study.remeasured()
+            self._build_plot()
+            self.update()
+        finally:
+            self.measure_again.disabled = False
+            self.measure_again.description = "Measure again"
+
+    def update(self) -> None:
+        try:
+            budget, quality = check_constraints(self.budget.value, self.min_quality.value)
+        except ValueError as exc:
+            self.message.value = error_html(str(exc))
+            return
+        choice = self.study.choose(budget, quality)
+        self.choice = choice
+        self._draw(choice)
+        self.numbers.value = self._table(choice)
+        self.say.value = say_html(self.study.say(budget, quality))
+        self.message.value = ""
+
+    def _draw(self, choice) -> None:
+        budget, quality = choice.budget_ms, choice.min_quality
+        (x0, x1), (_, y1) = self._xlim, self._ylim
+        self._region.set_bounds(x0, quality, max(min(budget, x1) - x0, 0), max(y1 - quality, 0))
+        self._budget_line.set_xdata([budget, budget])
+        self._quality_line.set_ydata([quality, quality])
+        chosen = choice.chosen
+        self._chosen_mark.set_visible(chosen is not None)
+        if chosen is not None:
+            self._chosen_mark.set_data([chosen.p99_ms], [chosen.accuracy])
+        where = " (left of the chart)" if budget < x0 else " (right of the chart)" if budget > x1 else ""
+        self._note.set_text(f"budget {_ms(budget)} ms{where}\nminimum {quality:.3f}\n"
+                            f"{'pick: ' + chosen.name if chosen else 'no model meets both'}")
+        self.chart.value = self._blit.png()
+
+    def _table(self, choice) -> Markup:
+        rows = []
+        for rank, r in enumerate(choice.results, start=1):
+            good, fast = choice.good_enough[r.name], choice.fast_enough[r.name]
+            fits = ("meets both" if good and fast else "too slow" if good else "not accurate enough" if fast
+                    else "too slow and not accurate enough")
+            chosen = choice.chosen is not None and choice.chosen.name == r.name
+            rows.append(Row([
+                rank, Cell(r.name, cls="mlsd-model-name", title=SIMPLICITY.get(r.name, "")),
+                Cell(f"{r.accuracy:.3f}", cls="mlsd-quality", style=None if good else MISS),
+                Cell(_ms(r.p50_ms), cls="mlsd-p50"), Cell(_ms(r.p99_ms), cls="mlsd-p99", style=None if fast else MISS),
+                Cell(_ms(r.batch_ms), cls="mlsd-batch"), Cell(_us(r.per_row_us), cls="mlsd-per-row"),
+                Cell(_kb(r.size_bytes), cls="mlsd-size"), Cell(_s(r.train_s), cls="mlsd-train-time"),
+                Cell(fits, cls="mlsd-fits"),
+                Cell(r.interpretability, cls="mlsd-interpretability", style="font-size:85%;max-width:22em")],
+                cls="mlsd-model mlsd-chosen" if chosen else "mlsd-model",
+                style="background:#dcfce7;font-weight:600" if chosen else None))
+        return table_html(rows, ["simplicity", "model", "accuracy", "p50 (ms)", "p99 (ms)", f"batch of {BATCH_SIZE} (ms)",
+                                 "per row in batch (µs)", "size (kB)", "training (s)", "fits?",
+                                 "how to explain a prediction"], cls="mlsd-model-choice-table")
