@@ -1,12 +1,6 @@
 import socket
 
-from widgets.app.cli import (
-    TEMPLATES_ROOT,
-    check_port,
-    main,
-    notebooks_dir,
-    voila_command,
-)
+from widgets.app.cli import TEMPLATES_ROOT, check_port, main, notebooks_dir, voila_command
 from widgets.practice.store import AnswerStore
 
 

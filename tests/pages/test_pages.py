@@ -128,11 +128,7 @@ def test_a_preheated_step_page_opens_on_the_requests_question_and_its_tools_foll
 
     from widgets.practice.questions import load_bank
     from widgets.views.architectures import ArchitectureDiagram
-    from widgets.views.capacity import (
-        RolloutPlanner,
-        ServingEstimator,
-        TrafficStorageEstimator,
-    )
+    from widgets.views.capacity import RolloutPlanner, ServingEstimator, TrafficStorageEstimator
 
     bank = load_bank()
     asked = bank.get("youtube-offensive-content")

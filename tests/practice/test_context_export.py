@@ -3,12 +3,7 @@ from urllib.parse import urlencode
 
 import pytest
 
-from widgets.practice.context import (
-    DEFAULT_PARTICIPANT,
-    notebook_name,
-    page_link,
-    resolve_context,
-)
+from widgets.practice.context import DEFAULT_PARTICIPANT, notebook_name, page_link, resolve_context
 from widgets.practice.export import session_record, to_json, to_markdown, write_export
 from widgets.practice.questions import load_bank
 from widgets.practice.store import AnswerStore

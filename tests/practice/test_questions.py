@@ -5,13 +5,7 @@ import pytest
 
 from widgets.practice.data import data_path
 from widgets.practice.framework import PROBLEM_TYPES
-from widgets.practice.questions import (
-    QuestionBankError,
-    UnknownQuestionError,
-    load_bank,
-    parse_rows,
-    read_bank,
-)
+from widgets.practice.questions import QuestionBankError, UnknownQuestionError, load_bank, parse_rows, read_bank
 
 # Every question the source guide names (its four opening examples, then its list: 8 + 15 + 18 + 3 + 3),
 # and the id the bank gives it.

@@ -1,15 +1,13 @@
 """Step-4 explorers: move a control in Python, check the numbers shown against an independent (the pure computation; moved from tests/test_explorers.py)."""
 
+import numpy as np
 import pandas as pd
 import pytest
+from sklearn import metrics as skm
 
 from widgets.practice.data import data_path
 from widgets.tools.calibration import calibration_study
-from widgets.tools.datasets import (
-    RECSYS_FILE,
-    load_recommendation_benchmark,
-    make_recommendation_interactions,
-)
+from widgets.tools.datasets import RECSYS_FILE, load_recommendation_benchmark, make_recommendation_interactions
 from widgets.tools.ranking import parse_grades, ranker_curves
 
 
@@ -38,3 +36,15 @@ def test_parse_grades_rejects_long_lists():
     with pytest.raises(ValueError, match="20 positions"):
         parse_grades(" ".join(["1"] * 21))
 
+
+
+def test_the_trivial_baselines_match_scikit_learn():
+    from widgets.tools.threshold import threshold_study
+
+    s = threshold_study("fraud-like", 0.02)
+    base = s.baselines(1.0, 10.0)
+    everybody, nobody = np.ones_like(s.y), np.zeros_like(s.y)
+    assert base["flag everybody"]["f1"] == pytest.approx(skm.f1_score(s.y, everybody))
+    assert base["flag everybody"]["precision"] == pytest.approx(skm.precision_score(s.y, everybody))
+    assert base["flag nobody"]["f1"] == skm.f1_score(s.y, nobody, zero_division=0) == 0.0
+    assert base["flag everybody"]["cost"] == (s.y == 0).sum() * 1.0 and base["flag nobody"]["cost"] == s.y.sum() * 10.0

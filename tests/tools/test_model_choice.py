@@ -23,6 +23,9 @@ def _check_choice(choice, budget, quality):
     for r in choice.results:
         good, fast = r.accuracy >= quality, r.p99_ms <= budget
         assert choice.good_enough[r.name] == good and choice.fast_enough[r.name] == fast
+        assert choice.verdict(r.name) == {(True, True): "meets both", (True, False): "too slow",
+                                          (False, True): "not accurate enough",
+                                          (False, False): "too slow and not accurate enough"}[good, fast]
         if choice.chosen is not None and r.name == choice.chosen.name:
             assert good and fast and simpler_fail   # obeys both, and nothing simpler does
             return

@@ -6,12 +6,7 @@ import pytest
 
 from widgets.practice.questions import load_bank
 from widgets.tools import capacity as cap
-from widgets.views.capacity import (
-    LatencyBudgetEstimator,
-    RolloutPlanner,
-    ServingEstimator,
-    TrafficStorageEstimator,
-)
+from widgets.views.capacity import LatencyBudgetEstimator, RolloutPlanner, ServingEstimator, TrafficStorageEstimator
 
 
 def shown(widget, key):

@@ -50,7 +50,7 @@ def test_moving_the_budget_changes_the_pick(study):
     assert chosen_row(w.numbers.value) is None and "No model meets both" in w.say.value
     assert w.chart.value != first_png and w.choice.chosen is None
     fastest = min(study.results, key=lambda r: r.p99_ms)
-    assert f"raise the budget to {MC._ms(fastest.p99_ms)} ms for {fastest.name}" in w.say.value
+    assert f"raise the budget to {MC.format_ms(fastest.p99_ms)} ms for {fastest.name}" in w.say.value
     w.budget.value = fastest.p99_ms   # exactly the fastest model's p99: it fits
     expected = study.choose(fastest.p99_ms, 0.9).chosen.name
     assert chosen_row(w.numbers.value) == expected and f"I would ship {expected}" in w.say.value

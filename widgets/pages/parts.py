@@ -13,28 +13,11 @@ import base64
 import ipywidgets as W
 from IPython.display import HTML
 
-from widgets.practice.context import (
-    ASK_FOR_NAME,
-    START_PAGE,
-    Context,
-    notebook_name,
-    page_link,
-    under_voila,
-)
+from widgets.practice.context import ASK_FOR_NAME, START_PAGE, Context, notebook_name, page_link, under_voila
 from widgets.practice.export import session_record, to_json, to_markdown, write_export
 from widgets.practice.framework import load_framework
 from widgets.practice.store import AnswerStore, StoreError
-from widgets.views._html import (
-    PALETTE,
-    TABLE_STYLE,
-    Cell,
-    Markup,
-    html,
-    join,
-    message_html,
-    muted_html,
-    table_html,
-)
+from widgets.views._html import PALETTE, TABLE_STYLE, Cell, Markup, html, join, message_html, muted_html, table_html
 
 
 def open_store(home=None) -> tuple[AnswerStore | None, str | None]:

@@ -3,14 +3,8 @@
 from __future__ import annotations
 
 import ipywidgets as W
-from widgets.pages.parts import (
-    ExportPanel,
-    link_area,
-    open_store,
-    question_card,
-    show_links,
-)
 
+from widgets.pages.parts import ExportPanel, link_area, open_store, question_card, show_links
 from widgets.practice.clock import format_elapsed
 from widgets.practice.context import (
     ASK_FOR_NAME,
@@ -23,14 +17,7 @@ from widgets.practice.context import (
 from widgets.practice.framework import PROBLEM_TYPES, load_framework
 from widgets.practice.questions import load_bank
 from widgets.practice.store import StoreError, clean_participant
-from widgets.views._html import (
-    TABLE_STYLE,
-    Markup,
-    html,
-    join,
-    message_html,
-    table_html,
-)
+from widgets.views._html import TABLE_STYLE, Markup, html, join, message_html, table_html
 
 ANY = "any"
 _TABLE_STYLE = Markup(

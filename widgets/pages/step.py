@@ -16,6 +16,7 @@ from __future__ import annotations
 from typing import Callable
 
 import ipywidgets as W
+
 from widgets.pages.parts import (
     ExportPanel,
     link_area,
@@ -25,13 +26,7 @@ from widgets.pages.parts import (
     session_summary_html,
     show_links,
 )
-
-from widgets.practice.context import (
-    ASK_FOR_NAME,
-    Context,
-    after_voila_request,
-    resolve_context,
-)
+from widgets.practice.context import ASK_FOR_NAME, Context, after_voila_request, resolve_context
 from widgets.practice.framework import load_framework
 from widgets.practice.store import StoreError, clean_participant
 from widgets.views._html import join, message_html

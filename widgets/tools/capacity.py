@@ -1120,3 +1120,73 @@ def shadow_traffic_cost(fleet: ServingFleet, shadow_share=1.0) -> dict:
     extra = _ceil(fleet.replicas_total * share)
     cost = extra * fleet.hardware.price_per_hour_usd * 24 * DAYS_PER_MONTH
     return {"extra_replicas": extra, "extra_monthly_cost_usd": round(cost, 2)}
+
+
+@dataclass(frozen=True)
+class RolloutPlan:
+    """An A/B test's size and duration, a canary schedule and, given a fleet, the cost of shadowing first.
+
+    ``users_per_arm`` is users (R's ``power.prop.test`` or the baseline-variance formula, see
+    :func:`ab_sample_size_proportions`), ``days`` whole days (:func:`ab_test_duration_days`),
+    ``baseline_rate`` and ``treated_rate`` are proportions, ``shadow`` is
+    :func:`shadow_traffic_cost`'s result (``None`` without a fleet).
+    """
+
+    baseline_rate: float
+    relative_lift: float
+    treated_rate: float
+    alpha: float
+    power: float
+    method: str
+    daily_users: float
+    allocated_share: float
+    users_per_arm: int
+    days: int
+    canary: tuple
+    shadow_share: float
+    shadow: dict | None
+    working: tuple[str, ...] = field(repr=False)
+
+    def say(self) -> str:
+        """The sentence to say in the interview, filled with these numbers."""
+        text = (f"To detect a {self.relative_lift:.0%} relative lift on a {self.baseline_rate:.1%} baseline "
+                f"(alpha {self.alpha:g}, power {self.power:.0%}) I need about {self.users_per_arm:,} users per arm; "
+                f"with {self.allocated_share:.0%} of {format_quantity(self.daily_users)} daily users in the test "
+                f"that is {self.days} day{'s' if self.days != 1 else ''}"
+                + (", but I would still run it a full week to cover weekly cycles." if self.days < 7 else
+                   "; if that is too long, test a larger share of traffic or a bigger effect."))
+        if self.shadow is not None:
+            text += (f" Shadowing {self.shadow_share:.0%} of traffic first costs about "
+                     f"${self.shadow['extra_monthly_cost_usd']:,.0f} a month.")
+        return text
+
+
+def rollout_plan(baseline_rate, minimum_detectable_effect, daily_users, allocated_share=0.1, alpha=0.05, power=0.8,
+                 method="power.prop.test", fleet: ServingFleet | None = None, shadow_share=1.0) -> RolloutPlan:
+    """Plan a rollout: users per arm for a *relative* ``minimum_detectable_effect``, days at
+    ``allocated_share`` of ``daily_users``, the default canary schedule and, with ``fleet``, shadow cost.
+
+    Examples
+    --------
+    >>> plan = rollout_plan(0.05, 0.05, 1e6, allocated_share=0.1)
+    >>> plan.users_per_arm, plan.days, round(plan.treated_rate, 4)
+    (122124, 3, 0.0525)
+    >>> plan.say().endswith("cover weekly cycles.")
+    True
+    """
+    n = ab_sample_size_proportions(baseline_rate, minimum_detectable_effect, relative=True, alpha=alpha, power=power,
+                                   method=method)
+    days = ab_test_duration_days(n, daily_users, allocated_share)
+    base = float(baseline_rate)
+    treated = base * (1 + float(minimum_detectable_effect))
+    shadow = shadow_traffic_cost(fleet, shadow_share) if fleet is not None else None
+    working = [f"users per arm: {n:,} ({method}, alpha {float(alpha):g}, power {float(power):.0%})",
+               f"days: ceil({n:,} x 2 arms / ({format_quantity(daily_users)} users/day x {float(allocated_share):.0%})) "
+               f"= {days}",
+               f"absolute change detected: {base:.2%} to {treated:.2%}"]
+    if shadow is not None:
+        working.append(f"shadow: ceil({fleet.replicas_total} replicas x {float(shadow_share):.0%}) = "
+                       f"{shadow['extra_replicas']} extra, ${shadow['extra_monthly_cost_usd']:,.0f} a month")
+    return RolloutPlan(base, float(minimum_detectable_effect), treated, float(alpha), float(power), method,
+                       float(daily_users), float(allocated_share), n, days, tuple(canary_schedule(daily_users)),
+                       float(shadow_share), shadow, tuple(working))

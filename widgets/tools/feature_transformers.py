@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 from sklearn.base import BaseEstimator, TransformerMixin
 
-from widgets.tools.features import band_edges, band_names
+from widgets.tools.bands import band_edges, band_names
 
 
 class NamedBands(TransformerMixin, BaseEstimator):

@@ -25,7 +25,6 @@ Each fit is cached, so moving back to a choice already seen costs nothing.
 
 from __future__ import annotations
 
-import math
 import time
 from dataclasses import dataclass
 from functools import lru_cache
@@ -33,6 +32,7 @@ from functools import lru_cache
 import numpy as np
 
 from widgets.practice.data import data_path
+from widgets.tools.bands import MAX_BANDS, MIN_BANDS, band_edges, band_names, check_bands, income_bands, whole_number  # noqa: F401
 
 FEATURES_FILE = "loan_applications.csv.gz"
 LABEL = "defaulted"
@@ -43,7 +43,6 @@ HIGH_CARDINALITY = "merchant_id"
 
 MISSING_STRATEGIES = ("drop rows", "mean", "median", "median + indicator")
 ENCODINGS = ("one-hot", "hashing", "target encoding (5 folds)", "naive target encoding (leaks)")
-MIN_BANDS, MAX_BANDS = 2, 20
 MIN_BUCKETS, MAX_BUCKETS = 2, 4096
 VALIDATION_SHARE = 0.3
 TARGET_FOLDS = 5
@@ -142,34 +141,6 @@ def loan_split() -> tuple:
 # --------------------------------------------------------------------------------------------
 # checking a choice
 # --------------------------------------------------------------------------------------------
-def _whole(value, low: int, high: int, message: str) -> int:
-    try:
-        number = float(value)
-    except (TypeError, ValueError):
-        raise ValueError(message) from None
-    if not math.isfinite(number) or number != int(number) or not low <= number <= high:
-        raise ValueError(message)
-    return int(number)
-
-
-def check_bands(n_bands) -> int | None:
-    """``None`` (keep the raw number) or a whole number of bands from 2 to 20.
-
-    Examples
-    --------
-    >>> check_bands(5), check_bands(None)
-    (5, None)
-    >>> check_bands(1)
-    Traceback (most recent call last):
-    ...
-    ValueError: The number of income bands must be a whole number from 2 to 20.
-    """
-    if n_bands is None:
-        return None
-    return _whole(n_bands, MIN_BANDS, MAX_BANDS,
-                  f"The number of income bands must be a whole number from {MIN_BANDS} to {MAX_BANDS}.")
-
-
 def check_buckets(n_buckets) -> int:
     """A whole number of hash buckets from 2 to 4096.
 
@@ -182,8 +153,8 @@ def check_buckets(n_buckets) -> int:
     ...
     ValueError: The number of hash buckets must be a whole number from 2 to 4096.
     """
-    return _whole(n_buckets, MIN_BUCKETS, MAX_BUCKETS,
-                  f"The number of hash buckets must be a whole number from {MIN_BUCKETS} to {MAX_BUCKETS}.")
+    return whole_number(n_buckets, MIN_BUCKETS, MAX_BUCKETS,
+                        f"The number of hash buckets must be a whole number from {MIN_BUCKETS} to {MAX_BUCKETS}.")
 
 
 def _check_missing(missing: str) -> str:
@@ -196,63 +167,6 @@ def _check_encoding(encoding: str) -> str:
     if encoding not in ENCODINGS:
         raise ValueError("Choose an encoding for the merchant: " + ", ".join(ENCODINGS) + ".")
     return encoding
-
-
-# --------------------------------------------------------------------------------------------
-# named bands
-# --------------------------------------------------------------------------------------------
-def band_edges(values, n_bands: int, unit: float = 1000.0) -> np.ndarray:
-    """Inner cut points that split ``values`` into ``n_bands`` bands of about equal size.
-
-    The quantiles at ``1/n, 2/n, ...`` are rounded to the nearest ``unit`` (dollars) so the bands
-    have readable names; cut points that round to the same value are merged, so a very narrow
-    distribution can give fewer bands than asked for.
-
-    Examples
-    --------
-    >>> band_edges([10_000, 20_000, 30_000, 40_000, 50_000], 2).tolist()
-    [30000.0]
-    >>> band_edges([20_000, 40_000, 60_000, 80_000], 4).tolist()
-    [35000.0, 50000.0, 65000.0]
-    """
-    n_bands = check_bands(n_bands)
-    inner = np.quantile(np.asarray(values, dtype=float), np.arange(1, n_bands) / n_bands)
-    return np.unique(np.round(inner / unit) * unit)
-
-
-def _money(x: float) -> str:
-    return f"${x / 1000:,.0f}k" if x % 1000 == 0 else f"${x:,.0f}"
-
-
-def band_names(edges) -> list[str]:
-    """Readable names of the bands cut at ``edges``: the first is "under", the last "and over".
-
-    A band includes its lower edge and excludes its upper edge.
-
-    Examples
-    --------
-    >>> band_names([30_000, 60_000])
-    ['under $30k', '$30k to $60k', '$60k and over']
-    """
-    edges = list(edges)
-    if not edges:
-        return ["all incomes"]
-    middle = [f"{_money(lo)} to {_money(hi)}" for lo, hi in zip(edges[:-1], edges[1:])]
-    return [f"under {_money(edges[0])}", *middle, f"{_money(edges[-1])} and over"]
-
-
-def income_bands(values, edges) -> pd.Categorical:
-    """Put each value in its named band with :func:`pandas.cut` (lower edge in, upper edge out).
-
-    Examples
-    --------
-    >>> income_bands([12_000, 30_000, 59_999, 75_000], [30_000, 60_000]).tolist()
-    ['under $30k', '$30k to $60k', '$30k to $60k', '$60k and over']
-    """
-    import pandas as pd
-
-    bins = [-np.inf, *edges, np.inf]
-    return pd.cut(np.asarray(values, dtype=float), bins=bins, labels=band_names(edges), right=False)
 
 
 # --------------------------------------------------------------------------------------------

@@ -239,20 +239,26 @@ class ModelChoice:
     #: ... and the most accurate model within the budget (lower the bar to its accuracy).
     nearest_by_quality: ModelResult | None = None
 
+    def verdict(self, name: str) -> str:
+        """Whether model ``name`` fits: "meets both", "too slow", "not accurate enough" or both failures."""
+        good, fast = self.good_enough[name], self.fast_enough[name]
+        return ("meets both" if good and fast else "too slow" if good else "not accurate enough" if fast
+                else "too slow and not accurate enough")
+
     def say(self, n_test: int | None = None) -> str:
         """The "what to say in the interview" sentence, built from the numbers."""
         on = f" on {n_test:,} held-out digits" if n_test else ""
-        head = f"a p99 budget of {_ms(self.budget_ms)} ms per request and a minimum accuracy of {self.min_quality:.3f}"
+        head = f"a p99 budget of {format_ms(self.budget_ms)} ms per request and a minimum accuracy of {self.min_quality:.3f}"
         best = max(self.results, key=lambda r: r.accuracy)
         c = self.chosen
         if c is not None:
             text = (f"With {head}, I would ship {c.name}: the simplest of the {len(self.results)} models that meets "
-                    f"both, with accuracy {c.accuracy:.3f}{on}, p50 {_ms(c.p50_ms)} ms and p99 {_ms(c.p99_ms)} ms "
-                    f"for one request, {_ms(c.batch_ms)} ms for a batch of {c.batch_size} ({_us(c.per_row_us)} µs a "
-                    f"row), {_kb(c.size_bytes)} kB pickled, trained in {_s(c.train_s)} s.")
+                    f"both, with accuracy {c.accuracy:.3f}{on}, p50 {format_ms(c.p50_ms)} ms and p99 {format_ms(c.p99_ms)} ms "
+                    f"for one request, {format_ms(c.batch_ms)} ms for a batch of {c.batch_size} ({format_us(c.per_row_us)} µs a "
+                    f"row), {format_kb(c.size_bytes)} kB pickled, trained in {format_s(c.train_s)} s.")
             if best.accuracy > c.accuracy:
                 text += (f" The most accurate, {best.name}, would add {best.accuracy - c.accuracy:.3f} of accuracy "
-                         f"at p99 {_ms(best.p99_ms)} ms and {_kb(best.size_bytes)} kB: only worth it if that gain "
+                         f"at p99 {format_ms(best.p99_ms)} ms and {format_kb(best.size_bytes)} kB: only worth it if that gain "
                          "matters more than the extra serving cost and the harder debugging.")
             else:
                 text += " It is also the most accurate here, so nothing more complex earns its place."
@@ -261,10 +267,10 @@ class ModelChoice:
             options = []
             if self.nearest_by_budget is not None:
                 r = self.nearest_by_budget
-                options.append(f"raise the budget to {_ms(r.p99_ms)} ms for {r.name} (accuracy {r.accuracy:.3f})")
+                options.append(f"raise the budget to {format_ms(r.p99_ms)} ms for {r.name} (accuracy {r.accuracy:.3f})")
             if self.nearest_by_quality is not None:
                 r = self.nearest_by_quality
-                options.append(f"lower the bar to {r.accuracy:.3f} for {r.name} (p99 {_ms(r.p99_ms)} ms)")
+                options.append(f"lower the bar to {r.accuracy:.3f} for {r.name} (p99 {format_ms(r.p99_ms)} ms)")
             if options:
                 text += " The closest options: " + ", or ".join(options) + "."
             if not any(self.good_enough.values()):
@@ -273,7 +279,7 @@ class ModelChoice:
             if not any(self.fast_enough.values()):
                 fastest = min(self.results, key=lambda r: r.p99_ms)
                 text += (f" None answers within the budget: the fastest is {fastest.name} at p99 "
-                         f"{_ms(fastest.p99_ms)} ms, so batching, caching or faster hardware come first.")
+                         f"{format_ms(fastest.p99_ms)} ms, so batching, caching or faster hardware come first.")
         return text + (" Latencies are in-process times on this machine, one thread, one request at a time: "
                        "re-measure on the serving hardware before committing.")
 
@@ -380,7 +386,7 @@ def model_choice_study() -> ModelChoiceStudy:
     return ModelChoiceStudy(description, X_test, y_test, models, predictions, tuple(results))
 
 
-def _sig3(x: float) -> str:
+def format_sig3(x: float) -> str:
     """Three significant figures without an exponent (0.000123, 0.456, 12.3, 4,567)."""
     if not math.isfinite(x) or x == 0:
         return f"{x:g}"
@@ -388,21 +394,21 @@ def _sig3(x: float) -> str:
     return f"{x:,.{decimals}f}"
 
 
-def _ms(x: float) -> str:
+def format_ms(x: float) -> str:
     """Milliseconds, three significant figures."""
-    return _sig3(x)
+    return format_sig3(x)
 
 
-def _us(x: float) -> str:
+def format_us(x: float) -> str:
     """Microseconds, three significant figures."""
-    return _sig3(x)
+    return format_sig3(x)
 
 
-def _s(x: float) -> str:
+def format_s(x: float) -> str:
     """Seconds, three significant figures."""
-    return _sig3(x)
+    return format_sig3(x)
 
 
-def _kb(n_bytes: int) -> str:
+def format_kb(n_bytes: int) -> str:
     """Kilobytes (1 kB = 1,000 bytes) with one decimal."""
     return f"{n_bytes / 1000:,.1f}"

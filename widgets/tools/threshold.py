@@ -42,10 +42,16 @@ class ThresholdStudy:
         return point["fp"] * cost_fp + point["fn"] * cost_fn
 
     def baselines(self, cost_fp: float, cost_fn: float) -> dict:
-        """Cost and rates of predicting nobody positive (majority) and everybody positive."""
+        """Cost and rates of predicting nobody positive (majority) and everybody positive.
+
+        Flagging everybody has precision = prevalence ``p`` and recall 1, so F1 = 2p / (1 + p); flagging
+        nobody has no true positive, so precision, recall and F1 are 0 (scikit-learn's ``zero_division=0``).
+        """
         n_pos, n_neg = self.curve.n_pos, self.curve.n_neg
-        return {"flag nobody": {"cost": n_pos * cost_fn, "precision": 0.0, "recall": 0.0},
-                "flag everybody": {"cost": n_neg * cost_fp, "precision": self.prevalence, "recall": 1.0}}
+        p = self.prevalence
+        return {"flag nobody": {"cost": n_pos * cost_fn, "precision": 0.0, "recall": 0.0, "f1": 0.0, "fpr": 0.0},
+                "flag everybody": {"cost": n_neg * cost_fp, "precision": p, "recall": 1.0, "f1": 2 * p / (1 + p),
+                                   "fpr": 1.0}}
 
     def say(self, threshold: float, cost_fp: float, cost_fn: float) -> str:
         p = self.at(threshold)

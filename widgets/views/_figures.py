@@ -14,9 +14,9 @@ import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
+from widgets.views._palette import COLOURS  # noqa: F401  (the figures' colours, for the views)
+
 DPI = 80
-COLOURS = {"A": "#2563eb", "B": "#ea580c", "random": "#9ca3af", "popularity": "#ea580c",
-           "matrix factorisation": "#2563eb", "before": "#9ca3af", "after": "#2563eb", "point": "#dc2626"}
 #: Keyword arguments for text drawn from a data file or a person: shown as written. Without them a
 #: "$" pair starts matplotlib's mathtext, and a malformed formula ("$\\frac{$") fails the whole draw.
 DATA_TEXT = {"parse_math": False}

@@ -10,7 +10,7 @@ until escaped. The views build HTML only through this module:
 - what these return is :class:`Markup`, HTML already built, which the others keep as it is: pieces
   compose without being escaped twice, and a plain ``str`` is always escaped.
 
-Colours come from :data:`PALETTE`, so that a tone means one colour on every page.
+Colours come from :data:`widgets.views._palette.PALETTE`, so that a tone means one colour on every page.
 """
 
 from __future__ import annotations
@@ -20,22 +20,11 @@ from typing import Iterable, Sequence
 
 from markupsafe import Markup, escape
 
+from widgets.views._palette import PALETTE
+
 __all__ = ["Markup", "escape", "html", "join", "PALETTE", "Cell", "Row", "table_html", "TABLE_STYLE",
            "message_html", "error_html", "say_html", "bullets_html", "muted_html"]
 
-#: One colour per meaning, shared by every view (CSS colours; the theme's variables where it has one).
-PALETTE = {
-    "text": "var(--jp-content-font-color1, #1f2937)",
-    "muted": "var(--jp-content-font-color2, #4b5563)",
-    "faint": "#9ca3af",
-    "border": "var(--jp-border-color2, #e5e7eb)",
-    "error": "#b91c1c",
-    "warning": "#b45309",
-    "ok": "#15803d",
-    "info": "#1d4ed8",
-    "accent": "#2563eb",
-    "say": "#16a34a",
-}
 
 
 def html(template: str, *args, **kwargs) -> Markup:

@@ -19,13 +19,7 @@ import ipywidgets as W
 
 from widgets.practice.clock import ClockState, format_clock, format_elapsed
 from widgets.practice.framework import Step, coverage
-from widgets.practice.store import (
-    REPLACEMENT,
-    AnswerStore,
-    Attempt,
-    StoreError,
-    storable_text,
-)
+from widgets.practice.store import REPLACEMENT, AnswerStore, Attempt, StoreError, storable_text
 from widgets.views._events import kernel_loop
 from widgets.views._html import PALETTE, bullets_html, error_html, html, muted_html
 

@@ -19,22 +19,15 @@ from widgets.practice.data import DataFileError
 from widgets.tools import architectures as A
 from widgets.views._events import Coalesced, FollowsQuestion
 from widgets.views._figures import DATA_TEXT, encode_png, new_figure
-from widgets.views._html import (
-    Cell,
-    Markup,
-    Row,
-    error_html,
-    html,
-    say_html,
-    table_html,
-)
+from widgets.views._html import Cell, Markup, Row, error_html, html, say_html, table_html
+from widgets.views._palette import BLUE, DARK_GREY, GREY, ORANGE, PALETTE
 
 #: Inches per diagram unit: a layer is ``A.COLUMN_STEP`` units wide.
 INCHES_PER_UNIT = 0.45
 _STYLE = {
-    "online": dict(face="#dbeafe", edge="#2563eb", band="#eff6ff"),
+    "online": dict(face="#dbeafe", edge=BLUE, band=PALETTE["current"]),
     "offline": dict(face="#f3f4f6", edge="#6b7280", band="#f9fafb"),
-    "highlight": dict(face="#ffedd5", edge="#ea580c"),
+    "highlight": dict(face=PALETTE["highlight"], edge=ORANGE),
 }
 _ROW_TITLES = {"online": "online", "offline": "offline"}
 _NO_BOX = ""
@@ -80,7 +73,7 @@ def draw_diagram(arch: A.Architecture, highlight: str | None = None):
     n_feedback = 0
     for e in sorted(arch.edges, key=lambda e: e.feedback):
         touches = highlight in (e.source, e.target)
-        colour = _STYLE["highlight"]["edge"] if touches else ("#9ca3af" if e.feedback else "#374151")
+        colour = _STYLE["highlight"]["edge"] if touches else (GREY if e.feedback else DARK_GREY)
         width = 1.8 if touches else 1.0
         label = e.label if e.feedback else textwrap.fill(e.label, 12)
         if e.feedback:
@@ -284,7 +277,7 @@ class ArchitectureDiagram(FollowsQuestion, W.VBox):
         rows = [Row([Cell(b.name, cls="mlsd-box-name", bold=True), Cell(b.mode, cls="mlsd-box-mode"),
                      Cell(b.role, cls="mlsd-box-role"), Cell(b.cost, cls="mlsd-box-cost"),
                      Cell(A.pretty(b.why), cls="mlsd-box-why")],
-                    cls=f"mlsd-box-row mlsd-box-{b.id}", style="background:#ffedd5" if b.id == chosen else None)
+                    cls=f"mlsd-box-row mlsd-box-{b.id}", style=f"background:{PALETTE['highlight']}" if b.id == chosen else None)
                 for b in arch.boxes]
         self.numbers.value = table_html(rows, ["box", "where", "role", "typical cost", "why that figure"],
                                         cls="mlsd-architecture-table", style="font-size:90%;border-collapse:collapse")
@@ -303,9 +296,9 @@ def _details_html(arch: A.Architecture, box_id: str | None) -> Markup:
                          for e in edges) or "none"
 
     where = "online, on the request path" if b.online else "offline, a batch or streaming job"
-    return html("<div class='mlsd-box-details' style='border-left:4px solid #ea580c;padding:4px 10px;margin:6px 0'>"
+    return html("<div class='mlsd-box-details' style='border-left:4px solid {};padding:4px 10px;margin:6px 0'>"
                 "<b>{}</b> ({})<br>{}<br><b>Cost:</b> {}. <i>{}</i><br><b>In:</b> {}. <b>Out:</b> {}.</div>",
-                b.name, where, b.role, b.cost, A.pretty(b.why), links(into, "source"), links(out, "target"))
+                ORANGE, b.name, where, b.role, b.cost, A.pretty(b.why), links(into, "source"), links(out, "target"))
 
 
 def _problem_type_names() -> dict[str, str]:

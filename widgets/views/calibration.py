@@ -28,7 +28,7 @@ class CalibrationExplorer(W.VBox):
         self.chart = W.Image(format="png")
         self._fig, (self._rel_ax, self._hist_ax) = new_figure(5.2, 5.0, nrows=2, height_ratios=[2.2, 1])
         ax = self._rel_ax
-        ax.plot([0, 1], [0, 1], color="#d1d5db", ls="--", lw=1, label="perfectly calibrated")
+        ax.plot([0, 1], [0, 1], color=COLOURS["diagonal"], ls="--", lw=1, label="perfectly calibrated")
         self._before, = ax.plot([], [], "o-", color=COLOURS["before"], label="before")
         self._after, = ax.plot([], [], "o-", color=COLOURS["after"], label="after")
         ax.set(xlim=(0, 1), ylim=(0, 1), xlabel="mean predicted probability", ylabel="observed positive rate")

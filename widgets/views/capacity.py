@@ -13,16 +13,7 @@ import numpy as np
 from widgets.tools import capacity as cap
 from widgets.views._events import Coalesced, FollowsQuestion
 from widgets.views._figures import COLOURS, BlitFigure, new_figure, png
-from widgets.views._html import (
-    PALETTE,
-    Cell,
-    Markup,
-    bullets_html,
-    error_html,
-    html,
-    say_html,
-    table_html,
-)
+from widgets.views._html import PALETTE, Cell, Markup, bullets_html, error_html, html, say_html, table_html
 
 _NUMBER = dict(layout=W.Layout(width="22em"), style={"description_width": "13.5em"})
 
@@ -260,7 +251,7 @@ class LatencyBudgetEstimator(_Estimator):
         for i, (name, ms) in enumerate(b.stages):
             ax.barh(i, ms, left=start, color=COLOURS["after"])
             start += ms
-        ax.barh(len(names), b.total_ms, color="#16a34a" if b.within else "#b91c1c")
+        ax.barh(len(names), b.total_ms, color=COLOURS["good"] if b.within else COLOURS["bad"])
         ax.axvline(b.target_ms, color=COLOURS["point"], ls="--", lw=1)
         ax.set_yticks(range(len(names) + 1), names + ["total"])
         ax.invert_yaxis()
@@ -296,7 +287,7 @@ class RolloutPlanner(FollowsQuestion, _Estimator):
         self.children = [W.HBox([W.VBox([self.baseline, self.mde, self.alpha, self.power]),
                                  W.VBox([self.daily_users, self.share, self.shadow_share])],
                                 layout=W.Layout(flex_flow="row wrap")),
-                         self.method, self.message, self.numbers, self.canary, self.say]
+                         self.method, self.message, self.numbers, self.canary, self.working, self.say]
         self.add_class("mlsd-rollout-planner")
         self._wire()
         self.update()
@@ -319,34 +310,23 @@ class RolloutPlanner(FollowsQuestion, _Estimator):
         self.update()
 
     def _compute_and_show(self) -> None:
-        n = cap.ab_sample_size_proportions(self.baseline.value, self.mde.value, relative=True, alpha=self.alpha.value,
-                                           power=self.power.value, method=self.method.value)
-        days = cap.ab_test_duration_days(n, self.daily_users.value, self.share.value)
-        lift_abs = self.baseline.value * self.mde.value
-        rows = [("users-per-arm", "users per arm", f"{n:,}"), ("days", "days to reach them", f"{days}"),
-                ("change", "absolute change detected",
-                 f"{self.baseline.value:.2%} to {self.baseline.value + lift_abs:.2%}")]
-        shadow = ""
-        if self.fleet is not None:
-            cost = cap.shadow_traffic_cost(self.fleet, self.shadow_share.value)
-            rows.append(("shadow", "shadow traffic", f"+{cost['extra_replicas']} replicas, "
-                                                      f"${cost['extra_monthly_cost_usd']:,.0f} a month"))
-            shadow = (f" Shadowing {self.shadow_share.value:.0%} of traffic first costs about "
-                      f"${cost['extra_monthly_cost_usd']:,.0f} a month.")
+        plan = cap.rollout_plan(self.baseline.value, self.mde.value, self.daily_users.value, self.share.value,
+                                self.alpha.value, self.power.value, self.method.value, self.fleet,
+                                self.shadow_share.value)
+        self.plan = plan
+        rows = [("users-per-arm", "users per arm", f"{plan.users_per_arm:,}"),
+                ("days", "days to reach them", f"{plan.days}"),
+                ("change", "absolute change detected", f"{plan.baseline_rate:.2%} to {plan.treated_rate:.2%}")]
+        if plan.shadow is not None:
+            rows.append(("shadow", "shadow traffic", f"+{plan.shadow['extra_replicas']} replicas, "
+                                                      f"${plan.shadow['extra_monthly_cost_usd']:,.0f} a month"))
         self.numbers.value = numbers_html(rows)
-        stages = cap.canary_schedule(self.daily_users.value)
         self.canary.value = Markup("<b>Canary schedule</b>") + table_html(
             [[s["stage"], f"{s['share']:.0%}", cap.format_quantity(s["users_exposed_per_day"]),
-              f"{s['start_hour']:g}-{s['end_hour']:g}"] for s in stages],
+              f"{s['start_hour']:g}-{s['end_hour']:g}"] for s in plan.canary],
             ["stage", "share", "users a day", "hours"], cls="mlsd-canary")
-        self.say.value = say_html(
-            f"To detect a {self.mde.value:.0%} relative lift on a {self.baseline.value:.1%} baseline "
-            f"(alpha {self.alpha.value:g}, power {self.power.value:.0%}) I need about {n:,} users per arm; with "
-            f"{self.share.value:.0%} of {cap.format_quantity(self.daily_users.value)} daily users in the test that is "
-            f"{days} day{'s' if days != 1 else ''}"
-            + (", but I would still run it a full week to cover weekly cycles." if days < 7 else
-               "; if that is too long, test a larger share of traffic or a bigger effect.")
-            + shadow)
+        self.working.value = working_html(plan)
+        self.say.value = say_html(plan.say())
 
 
 class TrainingEstimator(_Estimator):

@@ -20,8 +20,9 @@ from widgets.tools.contamination import (
 from widgets.views._events import Coalesced
 from widgets.views._figures import COLOURS, BlitFigure, new_figure
 from widgets.views._html import Cell, error_html, html, say_html, table_html
+from widgets.views._palette import BLUE, GREEN, RED
 
-BAR_COLOURS = ("#dc2626", "#2563eb", "#16a34a")
+BAR_COLOURS = (RED, BLUE, GREEN)
 
 
 class ContaminationExplorer(W.VBox):

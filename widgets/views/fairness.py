@@ -10,9 +10,10 @@ from widgets.tools.fairness import fairness_study
 from widgets.views._events import Coalesced
 from widgets.views._figures import BlitFigure, new_figure
 from widgets.views._html import Cell, error_html, say_html, table_html
+from widgets.views._palette import SERIES
 
 RATES = ("selection_rate", "tpr", "fpr", "precision")
-GROUP_COLOURS = ("#2563eb", "#ea580c", "#16a34a", "#9333ea")
+GROUP_COLOURS = SERIES[:4]
 
 
 class FairnessExplorer(W.VBox):

@@ -10,6 +10,7 @@ from widgets.tools import features as F
 from widgets.views._events import Coalesced
 from widgets.views._figures import COLOURS, BlitFigure, new_figure
 from widgets.views._html import Cell, Row, error_html, html, say_html, table_html
+from widgets.views._palette import PALETTE
 
 SHORT_NAMES = ("one-hot", "hashing", "target enc.\n(5 folds)", "naive target\nenc. (leaks)")
 ROW_CLASSES = ("one-hot", "hashing", "target", "naive")
@@ -96,7 +97,7 @@ class FeatureExplorer(W.VBox):
                   Cell(f"{x.training_auc:.3f}", cls="mlsd-cmp-train-auc"), Cell(f"{x.gap:.3f}", cls="mlsd-cmp-gap"),
                   Cell(x.n_features, cls="mlsd-cmp-n-features"), f"{x.fit_seconds * 1000:.0f}"],
                  cls=f"mlsd-enc-{ROW_CLASSES[i]}" + (" mlsd-current" if i == current else ""),
-                 style="font-weight:bold;background:#eff6ff" if i == current else None)
+                 style=f"font-weight:bold;background:{PALETTE['current']}" if i == current else None)
              for i, x in enumerate(results)],
             ["merchant encoding", "validation AUC", "training AUC", "gap", "features", "fit (ms)"],
             cls="mlsd-features-comparison")

@@ -12,30 +12,22 @@ from matplotlib.patches import Rectangle
 from widgets.tools.model_choice import (
     BATCH_SIZE,
     SIMPLICITY,
-    _kb,
-    _ms,
-    _s,
-    _us,
     check_constraints,
+    format_kb,
+    format_ms,
+    format_s,
+    format_us,
     model_choice_study,
 )
 from widgets.views._events import Coalesced
 from widgets.views._figures import BlitFigure, new_figure
-from widgets.views._html import (
-    PALETTE,
-    Cell,
-    Markup,
-    Row,
-    error_html,
-    html,
-    say_html,
-    table_html,
-)
+from widgets.views._html import PALETTE, Cell, Markup, Row, error_html, html, say_html, table_html
+from widgets.views._palette import BLUE, CYAN, DARK_GREY, GREEN, LIGHT_GREY, ORANGE, PURPLE
 
-MODEL_COLOURS = {"logistic regression": "#2563eb", "k-nearest neighbours": "#9333ea",
-                 "gradient-boosted trees": "#ea580c", "small MLP": "#0891b2"}
+MODEL_COLOURS = {"logistic regression": BLUE, "k-nearest neighbours": PURPLE, "gradient-boosted trees": ORANGE,
+                 "small MLP": CYAN}
 MARKERS = ("o", "s", "^", "D")   # a shape per model, so overlapping points stay apart
-CHOSEN = "#16a34a"
+CHOSEN = GREEN
 MISS = f"color:{PALETTE['error']}"
 
 
@@ -92,17 +84,17 @@ class ModelChoiceExplorer(W.VBox):
         self._ylim = (min(0.9, min(acc) - 0.01), 1.002)
         for rank, r in enumerate(results, start=1):
             ax.plot([r.p99_ms], [r.accuracy], MARKERS[(rank - 1) % len(MARKERS)], ms=8, alpha=0.85,
-                    color=MODEL_COLOURS.get(r.name, "#374151"), label=f"{rank}. {r.name}")
+                    color=MODEL_COLOURS.get(r.name, DARK_GREY), label=f"{rank}. {r.name}")
         ax.legend(fontsize=8, loc="lower right", title="simplest first", title_fontsize=8)
         ax.set(xlim=self._xlim, ylim=self._ylim, xlabel="p99 latency of one request (ms, log scale)",
                ylabel="accuracy on held-out digits")
         ax.set_title("quality against latency: the shaded corner meets both", fontsize=10)
-        ax.grid(True, which="major", color="#e5e7eb", lw=0.6)
+        ax.grid(True, which="major", color=LIGHT_GREY, lw=0.6)
         self._region = ax.add_patch(Rectangle((self._xlim[0], 0), 0, 0, color=CHOSEN, alpha=0.10, lw=0))
-        self._budget_line = ax.axvline(1.0, color="#374151", ls="--", lw=1.2)
-        self._quality_line = ax.axhline(0.95, color="#374151", ls=":", lw=1.2)
+        self._budget_line = ax.axvline(1.0, color=DARK_GREY, ls="--", lw=1.2)
+        self._quality_line = ax.axhline(0.95, color=DARK_GREY, ls=":", lw=1.2)
         self._chosen_mark, = ax.plot([], [], "o", ms=17, mfc="none", mec=CHOSEN, mew=2.5)
-        self._note = ax.text(0.02, 0.03, "", transform=ax.transAxes, fontsize=8, color="#374151")
+        self._note = ax.text(0.02, 0.03, "", transform=ax.transAxes, fontsize=8, color=DARK_GREY)
         self._blit.animate(self._region, self._budget_line, self._quality_line, self._chosen_mark, self._note)
         self._describe()
 
@@ -141,7 +133,7 @@ class ModelChoiceExplorer(W.VBox):
         if chosen is not None:
             self._chosen_mark.set_data([chosen.p99_ms], [chosen.accuracy])
         where = " (left of the chart)" if budget < x0 else " (right of the chart)" if budget > x1 else ""
-        self._note.set_text(f"budget {_ms(budget)} ms{where}\nminimum {quality:.3f}\n"
+        self._note.set_text(f"budget {format_ms(budget)} ms{where}\nminimum {quality:.3f}\n"
                             f"{'pick: ' + chosen.name if chosen else 'no model meets both'}")
         self.chart.value = self._blit.png()
 
@@ -149,19 +141,18 @@ class ModelChoiceExplorer(W.VBox):
         rows = []
         for rank, r in enumerate(choice.results, start=1):
             good, fast = choice.good_enough[r.name], choice.fast_enough[r.name]
-            fits = ("meets both" if good and fast else "too slow" if good else "not accurate enough" if fast
-                    else "too slow and not accurate enough")
+            fits = choice.verdict(r.name)
             chosen = choice.chosen is not None and choice.chosen.name == r.name
             rows.append(Row([
                 rank, Cell(r.name, cls="mlsd-model-name", title=SIMPLICITY.get(r.name, "")),
                 Cell(f"{r.accuracy:.3f}", cls="mlsd-quality", style=None if good else MISS),
-                Cell(_ms(r.p50_ms), cls="mlsd-p50"), Cell(_ms(r.p99_ms), cls="mlsd-p99", style=None if fast else MISS),
-                Cell(_ms(r.batch_ms), cls="mlsd-batch"), Cell(_us(r.per_row_us), cls="mlsd-per-row"),
-                Cell(_kb(r.size_bytes), cls="mlsd-size"), Cell(_s(r.train_s), cls="mlsd-train-time"),
+                Cell(format_ms(r.p50_ms), cls="mlsd-p50"), Cell(format_ms(r.p99_ms), cls="mlsd-p99", style=None if fast else MISS),
+                Cell(format_ms(r.batch_ms), cls="mlsd-batch"), Cell(format_us(r.per_row_us), cls="mlsd-per-row"),
+                Cell(format_kb(r.size_bytes), cls="mlsd-size"), Cell(format_s(r.train_s), cls="mlsd-train-time"),
                 Cell(fits, cls="mlsd-fits"),
                 Cell(r.interpretability, cls="mlsd-interpretability", style="font-size:85%;max-width:22em")],
                 cls="mlsd-model mlsd-chosen" if chosen else "mlsd-model",
-                style="background:#dcfce7;font-weight:600" if chosen else None))
+                style=f"background:{PALETTE['chosen']};font-weight:600" if chosen else None))
         return table_html(rows, ["simplicity", "model", "accuracy", "p50 (ms)", "p99 (ms)", f"batch of {BATCH_SIZE} (ms)",
                                  "per row in batch (µs)", "size (kB)", "training (s)", "fits?",
                                  "how to explain a prediction"], cls="mlsd-model-choice-table")

@@ -19,21 +19,13 @@ from widgets.tools.privacy import (
 )
 from widgets.views._events import Coalesced
 from widgets.views._figures import COLOURS, BlitFigure, new_figure
-from widgets.views._html import (
-    PALETTE,
-    Cell,
-    Markup,
-    Row,
-    error_html,
-    html,
-    say_html,
-    table_html,
-)
+from widgets.views._html import PALETTE, Cell, Markup, Row, error_html, html, say_html, table_html
+from widgets.views._palette import RED
 
 AGE_BINS = [("exact", 1), ("5 years", 5), ("10 years", 10), ("20 years", 20), ("removed", 0)]
 PREVIEW_ROWS = 6
 PREVIEW_SUPPRESSED = 2
-BELOW = "#dc2626"
+BELOW = RED
 
 
 def _size_edges(n: int) -> np.ndarray:

@@ -8,16 +8,8 @@ import numpy as np
 from widgets.tools.ranking import SCENARIOS, compare_lists, parse_grades, ranker_curves
 from widgets.views._events import Coalesced
 from widgets.views._figures import COLOURS, BlitFigure, new_figure
-from widgets.views._html import (
-    PALETTE,
-    Cell,
-    Row,
-    error_html,
-    html,
-    muted_html,
-    say_html,
-    table_html,
-)
+from widgets.views._html import PALETTE, Cell, Row, error_html, html, muted_html, say_html, table_html
+from widgets.views._palette import LIGHT_GREY
 
 
 class ListExplorer(W.VBox):
@@ -113,7 +105,7 @@ class ListExplorer(W.VBox):
             self._ax.clear()
             self._bars = (self._ax.bar(x - 0.2, c.contributions[0], 0.4, color=COLOURS["A"], label="A"),
                           self._ax.bar(x + 0.2, c.contributions[1], 0.4, color=COLOURS["B"], label="B"))
-            self._cut = self._ax.axvspan(c.k + 0.5, n + 0.5, color="#e5e7eb", zorder=0)
+            self._cut = self._ax.axvspan(c.k + 0.5, n + 0.5, color=LIGHT_GREY, zorder=0)
             self._ax.set_xticks(x)
             self._ax.set_xlabel("rank")
             self._ax.set_ylabel("gain x discount")

@@ -69,7 +69,7 @@ class ThresholdExplorer(W.VBox):
         self._pr_ax.plot(recall, precision, color=COLOURS["after"])
         self._pr_ax.axhline(s.prevalence, color=COLOURS["random"], ls="--", lw=1, label="random")
         self._pr_point, = self._pr_ax.plot([], [], "o", color=COLOURS["point"], label="threshold")
-        self._pr_best, = self._pr_ax.plot([], [], "*", ms=12, color="#16a34a", label="cheapest")
+        self._pr_best, = self._pr_ax.plot([], [], "*", ms=12, color=COLOURS["good"], label="cheapest")
         self._pr_ax.set(xlabel="recall", ylabel="precision", xlim=(0, 1), ylim=(0, 1.02))
         self._pr_ax.set_title("precision-recall", fontsize=10)
         self._pr_ax.legend(fontsize=7, loc="lower left")
@@ -77,7 +77,7 @@ class ThresholdExplorer(W.VBox):
         self._roc_ax.plot(fpr, tpr, color=COLOURS["after"])
         self._roc_ax.plot([0, 1], [0, 1], color=COLOURS["random"], ls="--", lw=1)
         self._roc_point, = self._roc_ax.plot([], [], "o", color=COLOURS["point"])
-        self._roc_best, = self._roc_ax.plot([], [], "*", ms=12, color="#16a34a")
+        self._roc_best, = self._roc_ax.plot([], [], "*", ms=12, color=COLOURS["good"])
         self._roc_ax.set(xlabel="false positive rate", ylabel="true positive rate", xlim=(0, 1), ylim=(0, 1.02))
         self._roc_ax.set_title(f"ROC (AUC {s.auc:.3f})", fontsize=10)
         self._blit.animate(self._cm_image, *self._cm_text[0], *self._cm_text[1], self._pr_point, self._pr_best,
@@ -110,9 +110,8 @@ class ThresholdExplorer(W.VBox):
         rows = [("this threshold", t, p["precision"], p["recall"], p["f1"], p["fpr"], s.cost(p, cfp, cfn)),
                 ("cheapest threshold", best["threshold"], best["precision"], best["recall"], best["f1"], best["fpr"],
                  best["cost"]),
-                ("baseline: flag nobody", None, 0.0, 0.0, 0.0, 0.0, base["flag nobody"]["cost"]),
-                ("baseline: flag everybody", None, s.prevalence, 1.0, 2 * s.prevalence / (1 + s.prevalence), 1.0,
-                 base["flag everybody"]["cost"])]
+                *((f"baseline: {name}", None, b["precision"], b["recall"], b["f1"], b["fpr"], b["cost"])
+                  for name, b in base.items())]
         body = [Row([name, "" if th is None else f"{th:.2f}", f"{pr:.3f}", f"{rc:.3f}", f"{f1:.3f}", f"{fpr:.3f}",
                      f"{cost:,.0f}"], cls=f"mlsd-row-{i}")
                 for i, (name, th, pr, rc, f1, fpr, cost) in enumerate(rows)]
