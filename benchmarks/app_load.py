@@ -11,7 +11,7 @@ the time from navigation to the app's main widget being visible is taken; each a
 divided by the empty notebook's median. Server modes: ``mlsd-workbook --preheat 0`` (cold: a kernel
 per request, each cell's output sent as it runs), the same without progressive rendering (classic),
 and ``mlsd-workbook --preheat N`` (Voila runs every notebook of the folder ahead of the request; a
-step page opens on the URL's question when the request arrives, ``widgets.practice.context.after_voila_request``).
+step page opens on the URL's question when the request arrives, ``widgets.views._voila.when_requested``).
 It also checks that the page's URL query reaches the notebook in each mode,
 times ``import widgets`` and its submodules in fresh interpreters, and times every cell of each
 notebook in a kernel (nbclient) to show where the time goes.

@@ -64,6 +64,12 @@ def test_every_module_sits_in_a_layer_folder():
     assert {p.name for p in PACKAGE.iterdir() if p.is_dir() and not p.name.startswith(("_", "."))} == set(ALLOWED)
 
 
+def test_every_view_sits_beside_the_pure_module_it_shows():
+    pure = {m for f in PURE_FOLDERS for m in _modules(f)}
+    views = [m for m in _modules("views") if not m.startswith("_")]
+    assert [v for v in views if v not in pure] == []
+
+
 def test_importing_the_package_imports_nothing_heavy():
     code = "import sys, widgets; print(sorted(m for m in ('pandas', 'numpy', 'sklearn', 'ipywidgets') if m in sys.modules))"
     assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip() == "[]"

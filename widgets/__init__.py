@@ -1,15 +1,15 @@
 """MLSD Workbook: practise machine-learning system design interviews on a real clock.
 
-The package has two layers. The pure layer needs only the standard library, numpy, pandas and (for
-models) scikit-learn: ``data`` (finding the data files), ``framework``, ``questions``, ``clock``,
-``store``, ``context``, ``export``, ``metrics``, ``evaluation``, ``datasets``, ``capacity``, and
-for steps 2 and 3 ``splits`` (contamination), ``privacy`` (k-anonymity), ``features``,
-``model_choice`` and ``architectures``. The UI layer wraps it thinly in ipywidgets and matplotlib:
-``answer``, ``start_page``, ``step_page``, ``pages``, ``problem_types``, the step-2 tools
-(``contamination_explorer``, ``privacy_explorer``, ``feature_explorer``), the step-3 tools
-(``model_choice_explorer``, ``architecture_diagram``), the step-4 explorers (``ranking_explorer``,
-``threshold_explorer``, ``calibration_explorer``, ``fairness_explorer``), ``capacity_estimators``,
-with ``controls`` and ``plotting`` as shared pieces. ``cli`` is the ``mlsd-workbook`` command.
+One folder per layer (see ``docs/architecture.md``)::
+
+    widgets/practice/   pure: data files, question bank, framework, clock, answer store (attempts),
+                        page context, the answer session's policies, export
+    widgets/tools/      pure: the computation behind each tool, and the metrics and data sets they share
+    widgets/views/      ipywidgets + matplotlib: one module per tool, named like its computation, and
+                        the timed answer; private helpers start with "_"
+    widgets/pages/      the start page and a step's page, laid out from the views
+    widgets/app/        the mlsd-workbook command and the Voila template (nothing imports it)
+
 Importing this package imports none of them; each module imports what it needs.
 """
 

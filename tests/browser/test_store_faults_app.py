@@ -59,8 +59,12 @@ def test_a_read_only_answers_file_is_a_notice_and_saving_resumes_when_it_is_writ
             box = _open_step(page, server, "Read Only Tester")
             expect(page.locator(".mlsd-message").first).to_contain_text("read-only")
             expect(box).to_have_value("Written before.")
+            expect(page.locator(".mlsd-step-answer .mlsd-error")).to_contain_text("read-only")   # said at once
             box.fill("Written before. And after.")
-            expect(page.locator(".mlsd-step-answer .mlsd-error")).to_contain_text("read-only", timeout=30_000)
+            # the typing reached the kernel and its save failed: the text is kept, and the page says so
+            expect(page.locator(".mlsd-step-answer .mlsd-error")).to_contain_text("still here", timeout=30_000)
+            expect(page.locator(".mlsd-saved")).to_contain_text("saving")
             assert "Traceback" not in page.locator("body").inner_text()
         expect(page.locator(".mlsd-saved")).to_have_text(SAVED, timeout=30_000)
+        expect(page.locator(".mlsd-words")).to_have_text("4 words")
         assert AnswerStore(home).attempt("Read Only Tester", Q, 1).text == "Written before. And after."

@@ -129,6 +129,7 @@ def test_a_preheated_step_page_opens_on_the_requests_question_and_its_tools_foll
     from widgets.practice.questions import load_bank
     from widgets.views.architectures import ArchitectureDiagram
     from widgets.views.capacity import RolloutPlanner, ServingEstimator, TrafficStorageEstimator
+    from widgets.views.problem_types import ProblemTypeGuide
 
     bank = load_bank()
     asked = bank.get("youtube-offensive-content")
@@ -146,29 +147,31 @@ def test_a_preheated_step_page_opens_on_the_requests_question_and_its_tools_foll
 
     async def kernel():   # a kernel runs the cells on its event loop
         page = StepPage(5)
-        serving = ServingEstimator.for_page(page)
-        rollout = RolloutPlanner.for_page(page, serving=serving)
-        traffic, diagram, links = TrafficStorageEstimator.for_page(page), ArchitectureDiagram.for_page(page), page.navigation
+        serving = ServingEstimator().follow(page)
+        rollout = RolloutPlanner(serving=serving).follow(page)
+        traffic, diagram, links = TrafficStorageEstimator().follow(page), ArchitectureDiagram().follow(page), page.navigation
+        guide = ProblemTypeGuide().follow(page)
         before = (page.pending, page.answer, page.children[0].value, links.children)
         request.set()
         for _ in range(500):
             if not page.pending:
                 break
             await asyncio.sleep(0.01)
-        return page, before, (serving, rollout, traffic, diagram, links)
+        return page, before, (serving, rollout, traffic, diagram, links, guide)
 
     results = []   # its own loop in a thread: after the browser tests, Playwright's loop is the current one
     worker = threading.Thread(target=lambda: results.append(asyncio.run(kernel())))
     worker.start()
     worker.join(30)
-    page, before, (serving, rollout, traffic, diagram, links) = results[0]
+    page, before, (serving, rollout, traffic, diagram, links, guide) = results[0]
     assert before[0] is True and before[1] is None and "Opening the page" in before[2] and before[3] == ()
     assert (page.pending, page.context.question.id, page.context.participant) == (False, asked.id, "Ada")
     assert page.answer is not None and asked.title in page.children[0].value
     assert traffic.users.value == asked.daily_active_users
     assert rollout.daily_users.value == asked.daily_active_users
-    assert serving.peak.value == ServingEstimator.for_question(asked).peak.value
-    assert diagram.problem_type.value == asked.problem_type
+    assert serving.peak.value == ServingEstimator(question=asked).peak.value
+    assert diagram.problem_type.value == asked.problem_type == guide.selector.value
+    assert (page.question, page.participant) == (asked, "Ada")
     assert f"question={asked.id}&amp;participant=Ada" in links.children[0].value   # Voila's plain HTML links
 
 
@@ -176,9 +179,9 @@ def test_outside_a_preheated_kernel_the_step_page_opens_at_once(monkeypatch):
     monkeypatch.delenv("VOILA_PREHEAT", raising=False)
     page = StepPage(1, question_id="youtube-offensive-content")
     assert not page.pending and page.answer is not None
-    opened = []
-    page.when_open(lambda: opened.append(True))
-    assert opened == [True]
+    followed = ProblemTypeGuide().follow(page)
+    assert page.question.id == "youtube-offensive-content"
+    assert followed.selector.value == page.question.problem_type   # linked at once, no waiting
 
 
 @pytest.mark.parametrize("query", ["question=uber-shared-rides", "question=uber-shared-rides&participant=" + "x" * 10_000,
@@ -203,9 +206,55 @@ def test_under_voila_a_step_page_without_a_valid_name_asks_for_one_and_saves_not
     assert "display name" in page.name_prompt.message.value and page.answer is None
     page.name_prompt.name.value = "Grace Hopper"
     assert page.answer is not None and page.context.participant == "Grace Hopper"
-    assert isinstance(page.children[1], W.VBox) and page.children[1] is page.answer
+    assert isinstance(page.answer, W.VBox) and page.answer in page.children and page.name_prompt is None
     assert "participant=Grace+Hopper" in nav.value and not summary.button.disabled   # the links follow the name
     page.answer.text.value = "Pool riders."
     assert page.answer.save()
     assert store.attempt("Grace Hopper", "uber-shared-rides", 1).text == "Pool riders."
     assert store.attempt("Last Person", "uber-shared-rides", 1) is None
+
+
+def test_a_step_page_practises_the_question_again_and_keeps_the_earlier_attempt(clock):
+    page = StepPage(1, question_id="uber-shared-rides", participant="Ada", answer="First practice.", now=clock,
+                    autotick=False)
+    nav, summary, export = page.navigation, page.session_summary(), page.export_panel()
+    first = page.attempt_id
+    assert "Practice 1 of 1" in page.children[1].children[0].value
+    page.answer.start_button.click()
+    clock.advance(60)
+    page.practise_again.click()
+    assert page.attempt_id != first and page.answer.text.value == "" and page.answer.clock.status == "ready"
+    assert "Practice 2 of 2" in page.children[1].children[0].value
+    store = AnswerStore()
+    earlier, latest = store.attempts("Ada", "uber-shared-rides")
+    assert (earlier.id, latest.id) == (first, page.attempt_id)
+    assert store.step_record(earlier, 1).text == "First practice." and store.step_record(earlier, 1).clock(480).running
+    page.answer.text.value = "Second practice."
+    assert page.answer.save() and store.attempt("Ada", "uber-shared-rides", 1).text == "Second practice."
+    paths = export.export()   # the export follows: the latest practice first, the earlier one after it
+    text = paths[0].read_text()
+    assert text.index("Second practice.") < text.index("Earlier attempt 1") < text.index("First practice.")
+    assert isinstance(summary.children[0].value, str) and nav is not None
+
+
+def test_the_start_page_practises_again_and_opens_an_earlier_practice_on_purpose(monkeypatch, clock):
+    store = AnswerStore(now=clock)
+    store.save_answer("Ada", "uber-shared-rides", 2, "Trips and pings.")
+    monkeypatch.setenv("SERVER_SOFTWARE", "voila/0.5.13")
+    monkeypatch.setenv("QUERY_STRING", "question=uber-shared-rides&participant=Ada")
+    page = StartPage()
+    assert page.practice.layout.display == "none" and "1 words" not in page.plan.value and "3 words" in page.plan.value
+    page.practise_again.click()
+    assert "3 words" not in page.plan.value and page.plan.value.count("not started") == 6
+    assert len(page.practice.options) == 2 and page.practice.layout.display is None
+    assert "attempt=" not in page.plan.value   # the latest practice: the links need not name it
+    earlier = store.attempts("Ada", "uber-shared-rides")[0]
+    page.practice.value = earlier.id
+    assert "3 words" in page.plan.value and f"attempt={earlier.id}" in page.plan.value
+    monkeypatch.setenv("QUERY_STRING", f"question=uber-shared-rides&participant=Ada&attempt={earlier.id}")
+    step = StepPage(2)   # the link opens that earlier practice
+    assert step.answer.text.value == "Trips and pings." and step.attempt_id == earlier.id
+    assert "Practice 1 of 2" in step.children[1].children[0].value
+    monkeypatch.setenv("QUERY_STRING", f"question=uber-shared-rides&participant=Grace&attempt={earlier.id}")
+    other = StepPage(2)   # someone else's attempt id in the address is not theirs to open
+    assert other.attempt_id != earlier.id and "not one of yours" in other.children[0].value

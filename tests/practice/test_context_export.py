@@ -80,28 +80,6 @@ def test_export_holds_every_step_with_text_time_and_scores(clock, tmp_path):
     assert [p.suffix for p in paths] == [".md", ".json"] and all(p.read_text() for p in paths)
 
 
-def test_a_preheated_kernel_waits_once_for_the_request_and_then_reads_its_query(monkeypatch, tmp_path):
-    import voila.utils
-
-    from widgets.practice.context import wait_for_voila_request
-
-    calls = []
-
-    def fake_wait_for_request(url=None):   # Voila puts the request's variables into the environment
-        calls.append(url)
-        monkeypatch.setenv("QUERY_STRING", "question=uber-shared-rides&participant=Ada")
-        monkeypatch.setenv("SERVER_SOFTWARE", "voila/0.5")
-
-    monkeypatch.setattr(voila.utils, "wait_for_request", fake_wait_for_request)
-    monkeypatch.delenv("VOILA_PREHEAT", raising=False)
-    assert wait_for_voila_request() is False and calls == []   # JupyterLab, papermill, a cold Voila kernel
-    monkeypatch.setenv("VOILA_PREHEAT", "True")
-    assert wait_for_voila_request() is True   # the start page waits so (it is light)
-    ctx = resolve_context(AnswerStore(tmp_path))
-    assert calls == [None] and (ctx.question.id, ctx.participant) == ("uber-shared-rides", "Ada")
-    assert wait_for_voila_request() is False and calls == [None]   # waited only once
-
-
 def test_participants_whose_names_look_alike_export_to_distinct_files(tmp_path):
     out = tmp_path / "out"
     store = AnswerStore()

@@ -72,7 +72,7 @@ def test_a_lone_surrogate_is_replaced_and_saving_goes_on(tmp_path):
 
 
 def _answer(store, clock, step=1):
-    return StepAnswer(store, load_framework().step(step), "ada", Q, now=clock, autotick=False)
+    return StepAnswer(store.attempt_step("ada", Q, step), load_framework().step(step), now=clock, autotick=False)
 
 
 def test_the_answer_box_keeps_the_text_on_a_full_disk_says_so_once_and_saves_when_space_returns(tmp_path, clock):

@@ -1,4 +1,5 @@
-"""Architecture patterns for step 3: the data file validates, every problem type has a diagram, (the pure computation; moved from tests/test_architectures.py)."""
+"""Architecture patterns for step 3 (tools/architectures): the data file validates, every problem type has one, the
+online latency is the slowest chain (moved from tests/test_architectures.py)."""
 
 import json
 import re

@@ -1,4 +1,5 @@
-"""Contamination explorer: the shipped data equal their generators, the gap is real on grouped rows (the pure computation; moved from tests/test_splits.py)."""
+"""The contamination study (tools/contamination): the shipped data equal their generators, the gap between a random
+split and a split by author or time is real on grouped rows and nil on independent ones (moved from tests/test_splits.py)."""
 
 import re
 

@@ -1,4 +1,5 @@
-"""Step-4 explorers: move a control in Python, check the numbers shown against an independent (the pure computation; moved from tests/test_explorers.py)."""
+"""The step-4 studies (tools/ranking, calibration, threshold) against independent references: scikit-learn and
+hand computation (moved from tests/test_explorers.py)."""
 
 import numpy as np
 import pandas as pd

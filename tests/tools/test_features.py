@@ -1,4 +1,5 @@
-"""Feature processing (step 2): imputation and bands checked by hand on tiny frames, feature counts (the pure computation; moved from tests/test_features.py)."""
+"""Feature processing (tools/features, tools/bands): imputation and bands checked by hand on tiny frames, feature
+counts, the leak of naive target encoding (moved from tests/test_features.py)."""
 
 import numpy as np
 import pandas as pd

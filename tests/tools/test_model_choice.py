@@ -1,4 +1,5 @@
-"""The simplest model that is good enough: quality against scikit-learn, sizes against pickle, timings (the pure computation; moved from tests/test_model_choice.py)."""
+"""The simplest model that is good enough (tools/model_choice): quality against scikit-learn, sizes against pickle,
+the choice and its verdicts (moved from tests/test_model_choice.py)."""
 
 import itertools
 import math

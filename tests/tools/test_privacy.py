@@ -1,4 +1,5 @@
-"""Privacy and k-anonymity: k, suppression, information loss and l-diversity on hand-made tables, (the pure computation; moved from tests/test_privacy.py)."""
+"""k-anonymity (tools/privacy): k, suppression, information loss and l-diversity on hand-made tables, checked by
+hand and by property tests (moved from tests/test_privacy.py)."""
 
 from collections import Counter
 

@@ -13,7 +13,8 @@ Q = "spotify-discover-weekly"
 def make(clock):
     def make(step=1, participant="ada", store=None):
         store = store or AnswerStore(now=clock)
-        return StepAnswer(store, load_framework().step(step), participant, Q, now=clock, autotick=False)
+        return StepAnswer(store.attempt_step(participant, Q, step), load_framework().step(step), now=clock,
+                          autotick=False)
     return make
 
 
@@ -129,7 +130,7 @@ def test_a_failing_store_shows_a_message_and_keeps_the_text(make, clock, monkeyp
     def broken(*args, **kwargs):
         raise StoreError("Cannot save answers in /nowhere (disk full).")
 
-    monkeypatch.setattr(w.store, "save_answer", broken)
+    monkeypatch.setattr(w.handle, "save", broken)
     w.text.value = "precious words"
     clock.advance(1)
     w.tick()

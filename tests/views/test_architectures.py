@@ -1,4 +1,5 @@
-"""Architecture patterns for step 3: the data file validates, every problem type has a diagram, (the widget; moved from tests/test_architectures.py)."""
+"""The architecture diagram (views/architectures): switching type or box redraws it; an unknown name is a message
+(moved from tests/test_architectures.py)."""
 
 import html
 import json
@@ -84,7 +85,7 @@ def test_picking_a_box_highlights_it_and_shows_its_details():
 
 def test_for_question_uses_the_question_problem_type():
     question = next(q for q in load_bank() if q.problem_type == "generation")
-    w = ArchitectureDiagram.for_question(question)
+    w = ArchitectureDiagram(question=question)
     assert w.problem_type.value == "generation" and online_latency(w) == 3260
 
 

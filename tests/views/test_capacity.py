@@ -15,7 +15,7 @@ def shown(widget, key):
 
 def test_traffic_estimator_is_prefilled_from_the_question_and_follows_the_users():
     q = load_bank().get("uber-shared-rides")
-    w = TrafficStorageEstimator.for_question(q)
+    w = TrafficStorageEstimator(question=q)
     t = cap.traffic(q.daily_active_users, q.actions_per_user_per_day)
     assert w.users.value == q.daily_active_users
     assert shown(w, "peak-rps") == cap.format_quantity(t.peak_rps, "req/s")
@@ -67,7 +67,7 @@ def test_rollout_planner_matches_the_capacity_module_and_prices_shadow_traffic()
     n = cap.ab_sample_size_proportions(0.1, 0.05, relative=True)
     assert shown(planner, "users-per-arm") == f"{n:,}"
     assert shown(planner, "days") == str(cap.ab_test_duration_days(n, 2e6, 0.2))
-    serving.on_fleet(planner.use_fleet)
+    planner.price_shadow_on(serving)
     assert "shadow" in planner.numbers.value
     serving.peak.value = 10_000
     assert f"+{serving.fleet.replicas_total} replicas" in planner.numbers.value

@@ -1,4 +1,5 @@
-"""Contamination explorer: the shipped data equal their generators, the gap is real on grouped rows (the widget; moved from tests/test_splits.py)."""
+"""The contamination explorer (views/contamination): its numbers are the study's and follow its controls; bad values
+are messages (moved from tests/test_splits.py)."""
 
 import html
 import re

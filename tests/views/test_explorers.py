@@ -1,4 +1,5 @@
-"""Step-4 explorers: move a control in Python, check the numbers shown against an independent (the widget; moved from tests/test_explorers.py)."""
+"""The step-4 explorers (views/ranking, threshold, calibration, fairness): move a control in Python, check the numbers
+shown against scikit-learn (moved from tests/test_explorers.py)."""
 
 import re
 

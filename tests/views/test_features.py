@@ -1,4 +1,5 @@
-"""Feature processing (step 2): imputation and bands checked by hand on tiny frames, feature counts (the widget; moved from tests/test_features.py)."""
+"""The feature explorer (views/features): its table and chart follow the encoding and the other controls (moved from
+tests/test_features.py)."""
 
 import re
 

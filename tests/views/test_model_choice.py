@@ -1,4 +1,5 @@
-"""The simplest model that is good enough: quality against scikit-learn, sizes against pickle, timings (the widget; moved from tests/test_model_choice.py)."""
+"""The model-choice explorer (views/model_choice): moving the budget or the bar changes the pick shown (moved from
+tests/test_model_choice.py)."""
 
 import pickle
 import re

@@ -1,4 +1,5 @@
-"""Privacy and k-anonymity: k, suppression, information loss and l-diversity on hand-made tables, (the widget; moved from tests/test_privacy.py)."""
+"""The k-anonymity explorer (views/privacy): its numbers and preview follow the controls (moved from
+tests/test_privacy.py)."""
 
 import re
 from collections import Counter

@@ -103,8 +103,9 @@ class ExportPanel(W.VBox):
         if self.ctx is None or self.ctx.participant is None:
             return []
         try:
-            paths = write_export(self.store, self.ctx.participant, self.ctx.question.id, self.store.home / "exports")
-            record = session_record(self.store, self.ctx.participant, self.ctx.question.id)
+            paths = write_export(self.store, self.ctx.participant, self.ctx.question.id, self.store.home / "exports",
+                                 self.ctx.attempt_id)
+            record = session_record(self.store, self.ctx.participant, self.ctx.question.id, self.ctx.attempt_id)
         except StoreError as exc:
             self.result.value = message_html(str(exc))
             return []
@@ -134,7 +135,7 @@ def session_summary_html(store: AnswerStore, ctx: Context) -> Markup:
     """A table of the practice session: per step the time used against the budget, words, self-score."""
     from widgets.practice.clock import format_elapsed
 
-    record = session_record(store, ctx.participant, ctx.question.id)
+    record = session_record(store, ctx.participant, ctx.question.id, ctx.attempt_id)
     rows = []
     for s in record["steps"]:
         over = s["overtime_seconds"] > 0

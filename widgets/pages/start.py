@@ -2,22 +2,18 @@
 
 from __future__ import annotations
 
+import time
+
 import ipywidgets as W
 
 from widgets.pages.parts import ExportPanel, link_area, open_store, question_card, show_links
 from widgets.practice.clock import format_elapsed
-from widgets.practice.context import (
-    ASK_FOR_NAME,
-    Context,
-    notebook_name,
-    page_link,
-    resolve_context,
-    wait_for_voila_request,
-)
+from widgets.practice.context import ASK_FOR_NAME, Context, notebook_name, page_link, resolve_context
 from widgets.practice.framework import PROBLEM_TYPES, load_framework
 from widgets.practice.questions import load_bank
 from widgets.practice.store import StoreError, clean_participant
 from widgets.views._html import TABLE_STYLE, Markup, html, join, message_html, table_html
+from widgets.views._voila import wait_for_request
 
 ANY = "any"
 _TABLE_STYLE = Markup(
@@ -47,7 +43,7 @@ class StartPage(W.VBox):
         if self.store is None:
             self.children = [W.HTML(message_html(problem))]
             return
-        wait_for_voila_request()   # preheated: the page is light, so it simply waits for the URL's query
+        wait_for_request()   # preheated: the page is light, so it simply waits for the URL's query
         self.context = resolve_context(self.store, question_id, participant, bank=self.bank)
         notes = ([problem] if problem else []) + self.context.messages
 
@@ -68,6 +64,10 @@ class StartPage(W.VBox):
             [message_html(f"{ASK_FOR_NAME}: type the name your answers are saved under.", "info")]
             if self.context.participant is None and not self.context.messages else [])))
         self.card = W.HTML()
+        self.practice = W.Dropdown(description="Practice", layout=W.Layout(width="30em"),
+                                   tooltip="Every practice of this question is kept; the steps open the one chosen")
+        self.practise_again = W.Button(description="Practise again", icon="repeat",
+                                       tooltip="Start a new practice of this question (the earlier ones are kept)")
         self.plan = link_area()
         self.export_panel = ExportPanel(self.store, self.context)
 
@@ -77,6 +77,8 @@ class StartPage(W.VBox):
         self.picker.observe(self._on_pick, names="value")
         self.name.observe(self._on_name, names="value")
         self.random_button.on_click(lambda _: self.draw())
+        self.practice.observe(self._on_practice, names="value")
+        self.practise_again.on_click(lambda _: self.start_new_attempt())
 
         self.children = [
             self.message,
@@ -87,6 +89,7 @@ class StartPage(W.VBox):
             W.HBox([self.picker, self.random_button], layout=W.Layout(flex_flow="row wrap")),
             self.card,
             W.HTML("<h3>2. Answer it step by step, on the clock</h3>"),
+            W.HBox([self.practice, self.practise_again], layout=W.Layout(flex_flow="row wrap")),
             self.plan,
             W.HTML("<h3>3. Keep your work</h3>"),
             self.export_panel,
@@ -168,8 +171,50 @@ class StartPage(W.VBox):
             self.message.value = ""
         self._render()
 
+    # -- practices of the question -------------------------------------------------------------
+    def _attempts(self):
+        ctx = self.context
+        return [] if ctx.participant is None else self.store.attempts(ctx.participant, ctx.question.id)
+
+    def _on_practice(self, change) -> None:
+        if self._updating:
+            return
+        latest = self._attempts()[-1:] or [None]
+        self.context.attempt_id = None if latest[0] is None or change.new == latest[0].id else change.new
+        self._render()
+
+    def start_new_attempt(self) -> None:
+        """Practise the chosen question again: the steps open on a fresh attempt; nothing earlier is lost."""
+        if self.context.participant is None:
+            self.message.value = message_html(f"{ASK_FOR_NAME}: a practice is kept under your name.", "info")
+            return
+        try:
+            self.store.start_attempt(self.context.participant, self.context.question.id)
+        except StoreError as exc:
+            self.message.value = message_html(str(exc))
+            return
+        self.context.attempt_id = None
+        self._render()
+
     # -- what the page shows -----------------------------------------------------------------
     def _render(self) -> None:
+        try:
+            attempts = self._attempts()
+        except StoreError as exc:
+            attempts = []
+            self.message.value = message_html(str(exc))
+        ids = {a.id for a in attempts}
+        if self.context.attempt_id not in ids:
+            self.context.attempt_id = None
+        self._updating = True
+        try:
+            self.practice.options = [(f"{a.number}: started {time.strftime('%d %b %Y %H:%M', time.localtime(a.created_at))}"
+                                      + (" (latest)" if a is attempts[-1] else ""), a.id) for a in reversed(attempts)]
+            self.practice.value = self.context.attempt_id or (attempts[-1].id if attempts else None)
+        finally:
+            self._updating = False
+        self.practice.layout.display = None if len(attempts) > 1 else "none"
+        self.practise_again.disabled = not attempts
         self.card.value = question_card(self.context)
         self.export_panel.set_context(self.context)
         try:
@@ -178,18 +223,18 @@ class StartPage(W.VBox):
             self.message.value = message_html(str(exc))
 
     def plan_html(self) -> Markup:
-        """The six steps with budgets, this participant's progress and a link to each step's app."""
+        """The six steps with budgets, this participant's progress in the chosen practice and a link to each step."""
         ctx = self.context
+        attempts = self._attempts()
+        chosen = next((a for a in attempts if a.id == ctx.attempt_id), attempts[-1] if attempts else None)
         rows = []
         for step in self.framework.steps:
-            attempt = self.store.attempt(ctx.participant, ctx.question.id, step.number)
-            if attempt is None or (not attempt.text and attempt.clock_accumulated == 0
-                                   and attempt.clock_running_since is None):
+            record = self.store.step_record(chosen, step.number) if chosen is not None else None
+            if record is None or not record.started:
                 progress = "not started"
             else:
-                clock = attempt.clock(step.budget_seconds)
-                words = len(attempt.text.split())
-                progress = f"{format_elapsed(clock.elapsed(self.store.now()))} used, {words} words"
+                clock = record.clock(step.budget_seconds)
+                progress = f"{format_elapsed(clock.elapsed(self.store.now()))} used, {record.words} words"
             link = html("<a class='mlsd-step-link' href='{}'>{}</a>", page_link(notebook_name(step), ctx), step.title)
             rows.append([step.number, link, f"{step.minutes} min", progress])
         return TABLE_STYLE + table_html(rows, ["Step", "Open the step", "Budget", "Your progress"],

@@ -3,12 +3,16 @@
 The notebook builds it with its papermill parameters; the page resolves the context (see
 :mod:`widgets.practice.context`), opens the store and lays out :class:`~widgets.views.answer.StepAnswer`.
 
-In a kernel Voila preheated (``mlsd-workbook --preheat N``) the notebook runs before anyone asks
-for it, so the URL's question and participant are not known yet. The page then shows a short
-"opening" line and opens once the request arrives (:func:`widgets.practice.context.after_voila_request`),
-while the rest of the notebook, the step's heavier tools included, runs in the pool. The links
-(:attr:`StepPage.navigation`), the session summary and the tools made with ``for_page`` fill in
-or follow the question at that moment; everywhere else the page opens at once.
+The page holds what it is about in traits, the ipywidgets way: ``question``, ``participant`` and
+``attempt_id`` (``None`` until the page knows them), and ``pending``. Everything that depends on them
+observes them or is linked to them: the links onward, the session summary, the export, and the tools
+(``tool.follow(page)``, a ``traitlets.dlink``). In a kernel Voila preheated (``mlsd-workbook --preheat
+N``) the notebook runs before anyone asks for it, so the URL's question and participant are not
+known yet: the page shows a short "opening" line and opens once the request arrives
+(:func:`widgets.views._voila.when_requested`), while the rest of the notebook, the step's heavier
+tools included, runs in the pool; setting the traits then moves everything to the URL's question.
+The page opens again, the same way, when a name is entered into its name prompt or when the
+participant practises the question again.
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ from __future__ import annotations
 from typing import Callable
 
 import ipywidgets as W
+import traitlets
 
 from widgets.pages.parts import (
     ExportPanel,
@@ -26,10 +31,12 @@ from widgets.pages.parts import (
     session_summary_html,
     show_links,
 )
-from widgets.practice.context import ASK_FOR_NAME, Context, after_voila_request, resolve_context
+from widgets.practice.context import ASK_FOR_NAME, Context, resolve_context
 from widgets.practice.framework import load_framework
+from widgets.practice.questions import Question
 from widgets.practice.store import StoreError, clean_participant
-from widgets.views._html import join, message_html
+from widgets.views._html import join, message_html, muted_html
+from widgets.views._voila import when_requested
 from widgets.views.answer import StepAnswer
 
 
@@ -45,6 +52,11 @@ class StepPage(W.VBox):
     home : the store's folder (default ``MLSD_WORKBOOK_HOME``).
     """
 
+    question = traitlets.Instance(Question, allow_none=True, help="the question the page shows")
+    participant = traitlets.Unicode(None, allow_none=True, help="whose answer it is (None: the page asks)")
+    attempt_id = traitlets.Unicode(None, allow_none=True, help="the attempt the answer belongs to")
+    pending = traitlets.Bool(False, help="True while a preheated kernel waits for the browser's request")
+
     def __init__(self, step_number: int, question_id: str | None = None, participant: str | None = None,
                  answer: str | None = None, home=None, **answer_options):
         super().__init__()
@@ -53,35 +65,37 @@ class StepPage(W.VBox):
         self.answer: StepAnswer | None = None
         #: Shown instead of the answer while the page has no participant (see :meth:`use_name`).
         self.name_prompt: NamePrompt | None = None
-        #: True while a preheated kernel waits for the browser's request (see the module's docstring).
-        self.pending = False
-        self._when_open: list[Callable[[], None]] = []
         self.store, problem = open_store(home)
         self._notes = [message_html(problem)] if problem else []
         if self.store is None:
             self.children = [W.HTML(join(self._notes))]
             return
         self._request = (question_id, participant, answer, answer_options)
+        self._attempt_request: str | None = None
+        self.practise_again = W.Button(description="Practise again", icon="repeat",
+                                       tooltip="Start a new practice of this question (the earlier ones are kept)")
+        self.practise_again.on_click(lambda _: self.start_new_attempt())
         self.pending = True
-        if after_voila_request(self._open):
+        if when_requested(self.open_page):
             if self.pending:
                 self.children = [W.HTML("<div class='mlsd-opening'><i>Opening the page for your question...</i></div>")]
             return
-        self._open()
+        self.open_page()
 
-    def _open(self) -> None:
+    def open_page(self) -> None:
+        """Work out the question, the participant and the attempt, and lay the page out for them."""
         question_id, participant, answer, answer_options = self._request
         if self.answer is not None:
             self.answer.close()
         self.answer = self.name_prompt = None
         try:
-            self.context = resolve_context(self.store, question_id, participant)
+            self.context = resolve_context(self.store, question_id, participant, attempt_id=self._attempt_request)
             if self.context.participant is not None:
+                handle = self.store.attempt_step(self.context.participant, self.context.question.id,
+                                                 self.step.number, self.context.attempt_id)
                 if answer is not None:
-                    self.store.save_answer(self.context.participant, self.context.question.id, self.step.number,
-                                           answer)
-                self.answer = StepAnswer(self.store, self.step, self.context.participant, self.context.question.id,
-                                         **answer_options)
+                    handle.save(answer)
+                self.answer = StepAnswer(handle, self.step, **answer_options)
             else:
                 self.name_prompt = NamePrompt(self.use_name, self.step)
         except StoreError as exc:
@@ -90,10 +104,25 @@ class StepPage(W.VBox):
         else:
             notes = self._notes + [message_html(m) for m in self.context.messages]
             header = W.HTML(join(notes + [question_card(self.context)]))
-            self.children = [header, self.answer or self.name_prompt]
-        self.pending = False
-        for fn in list(self._when_open):
-            fn()
+            self.children = [header, self._practice_line(), self.answer or self.name_prompt]
+        ctx = self.context
+        with self.hold_trait_notifications():
+            self.question = ctx.question if ctx else None
+            self.participant = ctx.participant if ctx else None
+            attempt = self.answer.handle.attempt if self.answer is not None else None
+            self.attempt_id = attempt.id if attempt is not None else None
+            self.pending = False
+
+    def _practice_line(self) -> W.Widget:
+        """Which practice of the question this is, with the button to practise it again."""
+        attempt = self.answer.handle.attempt if self.answer is not None else None
+        if attempt is None:
+            return W.HBox([])
+        total = len(self.store.attempts(attempt.participant, attempt.question_id))
+        earlier = " (an earlier one: the start page lists them all)" if attempt.number < total else ""
+        line = W.HTML(muted_html(f"Practice {attempt.number} of {total}{earlier}.", "span"))
+        line.add_class("mlsd-practice")
+        return W.HBox([line, self.practise_again], layout=W.Layout(align_items="center", flex_flow="row wrap"))
 
     def use_name(self, name: str) -> str | None:
         """Open the page as ``name`` (typed into the name prompt); return a message if it is refused."""
@@ -105,29 +134,33 @@ class StepPage(W.VBox):
         # the question the page shows, not a newer one another page chose meanwhile
         current = self.context.question.id if self.context is not None else question_id
         self._request = (current, name, answer, answer_options)
-        self._open()
+        self.open_page()
         return None
 
-    def when_open(self, fn: Callable[[], None]) -> None:
-        """Call ``fn()`` whenever the page (re)opens: now if it is open, and again when a preheated kernel's
-        request arrives or a name is entered into the page's name prompt."""
-        self._when_open.append(fn)
-        if not self.pending:
-            fn()
-
-    @property
-    def question(self):
-        """The current question (the bank's first when no context is open, or not yet)."""
-        if self.context is not None:
-            return self.context.question
-        from widgets.practice.questions import load_bank
-
-        return next(iter(load_bank()))
+    def start_new_attempt(self) -> None:
+        """Practise the question again: a new attempt, an empty answer and a full clock; nothing earlier is lost."""
+        if self.context is None or self.context.participant is None:
+            return
+        try:
+            self.store.start_attempt(self.context.participant, self.context.question.id)
+        except StoreError as exc:
+            self._notes = [message_html(str(exc))]
+        question_id, _, _, answer_options = self._request
+        self._request = (self.context.question.id, self.context.participant, None, answer_options)
+        self._attempt_request = ""   # the new attempt, the latest, whatever attempt the URL names
+        self.open_page()
 
     @property
     def problem_type(self) -> str:
         """The current question's problem type (``recommendation`` when no question is open)."""
-        return self.context.question.problem_type if self.context else "recommendation"
+        return self.question.problem_type if self.question is not None else "recommendation"
+
+    def _follow(self, fill: Callable[[], None]) -> None:
+        """Call ``fill()`` now (if the page is open) and whenever what the page is about changes."""
+        self.observe(lambda _: None if self.pending else fill(), names=["question", "participant", "attempt_id",
+                                                                         "pending"])
+        if not self.pending:
+            fill()
 
     @property
     def navigation(self) -> W.Widget:
@@ -140,15 +173,15 @@ class StepPage(W.VBox):
             if self.context is not None:
                 show_links(box.children[0], navigation_html(self.context, self.step.number))
 
-        self.when_open(fill)
+        self._follow(fill)
         return box if self.pending else box.children[0]
 
     def export_panel(self) -> W.Widget:
-        """The export of the whole practice session (used by the wrap-up step); it follows the page's name."""
+        """The export of the whole practice (used by the wrap-up step); it follows the page's name and attempt."""
         if self.store is None:
             return W.HTML(message_html("Nothing to export: the answer store could not be opened."))
         panel = ExportPanel(self.store, self.context)
-        self.when_open(lambda: panel.set_context(self.context))
+        self._follow(lambda: panel.set_context(self.context))
         return panel
 
     def session_summary(self) -> W.Widget:
@@ -172,7 +205,7 @@ class StepPage(W.VBox):
                 show()
                 box.children = [summary, refresh, export]
 
-        self.when_open(fill)
+        self._follow(fill)
         return box
 
 

@@ -6,8 +6,8 @@ Sources, first that gives a usable value wins:
 2. the page's URL query, ``?question=...&participant=...``: Voila hands the query to the kernel
    as the CGI variable ``QUERY_STRING``, and the start page puts both into every link it draws,
    so each browser in a study group carries its own participant. A preheated kernel (``mlsd-workbook
-   --preheat N``) runs the notebook before anyone asks for it: a page either waits for the request
-   (:func:`wait_for_voila_request`) or opens once it arrives (:func:`after_voila_request`);
+   --preheat N``) runs the notebook before anyone asks for it: a page either waits for the request or
+   opens once it arrives (:mod:`widgets.views._voila`);
 3. the last context saved in the store (how JupyterLab, which has no query, carries it);
 4. defaults: participant ``guest`` and the first question of the bank.
 
@@ -21,9 +21,7 @@ and asks for one (the server's store is shared by everyone who opens its pages).
 
 from __future__ import annotations
 
-import asyncio
 import os
-import threading
 from dataclasses import dataclass, field
 from urllib.parse import parse_qs, urlencode
 
@@ -49,6 +47,8 @@ class Context:
     participant: str | None
     question: Question
     messages: list[str] = field(default_factory=list)
+    #: An earlier attempt the page was asked to show (``?attempt=``); ``None``: the latest attempt.
+    attempt_id: str | None = None
 
 
 def query_params(environ=None) -> dict[str, str]:
@@ -63,66 +63,6 @@ def query_params(environ=None) -> dict[str, str]:
     return {k: v[-1] for k, v in parse_qs(env.get("QUERY_STRING", "")).items()}
 
 
-def wait_for_voila_request() -> bool:
-    """In a kernel Voila preheated, block until a browser asks for the page; return whether it waited.
-
-    Voila starts preheated kernels with ``VOILA_PREHEAT=True`` and runs the notebook before any
-    request, so ``QUERY_STRING`` is not known yet: ``voila.utils.wait_for_request`` pauses until it is
-    and puts the request's variables into ``os.environ``. Everywhere else (a cold Voila kernel,
-    JupyterLab, papermill, tests) this returns at once. Only the first call waits: afterwards the
-    variable is set to ``False``, as Voila sets it for a kernel started on request.
-    """
-    if os.environ.get("VOILA_PREHEAT", "False") != "True":
-        return False
-    from voila.utils import wait_for_request
-
-    wait_for_request()
-    os.environ["VOILA_PREHEAT"] = "False"
-    return True
-
-
-_after_request: list = []          # callbacks for when the request arrives
-_request_thread: threading.Thread | None = None
-
-
-def after_voila_request(callback) -> bool:
-    """In a kernel Voila preheated, call ``callback()`` once a browser has asked for the page; return True.
-
-    Unlike :func:`wait_for_voila_request`, the notebook goes on running: its heavy, question-free
-    tools are built while the kernel waits in the pool, and only ``callback`` (which should be quick)
-    runs after the request. A thread waits with ``voila.utils.wait_for_request`` (which puts the
-    request's variables into ``os.environ``), then hands ``callback`` to the kernel's event loop, so
-    it runs between two messages like any widget event. Returns False, calling nothing, everywhere
-    else (a cold Voila kernel, JupyterLab, papermill, tests): the caller goes on at once. Without a
-    running event loop it falls back to waiting here and calling ``callback`` before returning True.
-    """
-    global _request_thread
-    if os.environ.get("VOILA_PREHEAT", "False") != "True":
-        return False
-    try:
-        loop = asyncio.get_running_loop()
-    except RuntimeError:
-        wait_for_voila_request()
-        callback()
-        return True
-    _after_request.append(callback)
-    if _request_thread is None:
-        def wait() -> None:
-            wait_for_voila_request()
-            loop.call_soon_threadsafe(_run_after_request)
-
-        _request_thread = threading.Thread(target=wait, name="mlsd-wait-for-request", daemon=True)
-        _request_thread.start()
-    return True
-
-
-def _run_after_request() -> None:
-    global _request_thread
-    _request_thread = None
-    while _after_request:
-        _after_request.pop(0)()
-
-
 def under_voila(environ=None) -> bool:
     """True inside a kernel that Voila started (it sets ``SERVER_SOFTWARE=voila/<version>``)."""
     env = os.environ if environ is None else environ
@@ -130,7 +70,8 @@ def under_voila(environ=None) -> bool:
 
 
 def resolve_context(store: AnswerStore, question_id: str | None = None, participant: str | None = None,
-                    environ=None, bank: QuestionBank | None = None, remember: bool = True) -> Context:
+                    environ=None, bank: QuestionBank | None = None, remember: bool = True,
+                    attempt_id: str | None = None) -> Context:
     """Work out the current participant and question and remember them in the store.
 
     Examples
@@ -171,7 +112,19 @@ def resolve_context(store: AnswerStore, question_id: str | None = None, particip
             store.set_context(**remembered)
         except StoreError:
             pass   # only a convenience for the next notebook; the page says what is wrong when it saves
-    return Context(chosen_participant, chosen_question, messages)
+    # attempt_id None: the URL's ?attempt= if any; "": the latest attempt whatever the URL says
+    chosen_attempt = (query.get("attempt") if attempt_id is None else attempt_id) or None
+    if chosen_attempt is not None:
+        try:
+            found = store.attempt_by_id(chosen_attempt) if chosen_participant is not None else None
+        except StoreError:
+            found = None
+        if found is None or (found.participant, found.question_id) != (chosen_participant, chosen_question.id):
+            messages.append("That practice is not one of yours at this question; showing your latest one.")
+            chosen_attempt = None
+        elif found.id == getattr(store.latest_attempt(chosen_participant, chosen_question.id), "id", None):
+            chosen_attempt = None   # the latest is what a page opens on anyway: links need not say so
+    return Context(chosen_participant, chosen_question, messages, chosen_attempt)
 
 
 def choose_participant(parameter: str | None, from_url: str | None, stored: str | None, voila: bool,
@@ -243,6 +196,8 @@ def page_link(target: str, ctx: Context, environ=None) -> str:
         query = {"question": ctx.question.id}
         if ctx.participant is not None:
             query["participant"] = ctx.participant
+        if ctx.attempt_id is not None:   # an earlier practice, opened on purpose
+            query["attempt"] = ctx.attempt_id
         theme = query_params(environ).get("theme")
         if theme in ("light", "dark"):   # a page opened in the dark theme keeps it
             query["theme"] = theme

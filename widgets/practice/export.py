@@ -1,4 +1,5 @@
-"""Export one practice session (one participant, one question, every step) to Markdown and JSON.
+"""Export one practice of a question (one participant, every step), and the earlier attempts at it, to
+Markdown and JSON.
 
 The export is built from the store alone, so it is the same from a notebook, a Voila app or the
 command line. Times are seconds; timestamps are ISO 8601 in UTC.
@@ -14,17 +15,52 @@ from pathlib import Path
 from widgets.practice.clock import format_clock, format_elapsed
 from widgets.practice.framework import load_framework
 from widgets.practice.questions import load_bank
-from widgets.practice.store import SCORE_RANGE, AnswerStore, StoreError
+from widgets.practice.store import SCORE_RANGE, AnswerStore, Attempt, StepRecord, StoreError
 
 SCORE_WORDS = {0: "missed", 1: "touched on", 2: "covered well"}
+#: What a step of a question not practised yet shows: no text, no time, no scores.
+_NOTHING = StepRecord.empty("", "", 0)
 
 
 def _iso(ts: float | None) -> str | None:
     return None if ts is None else datetime.fromtimestamp(ts, timezone.utc).isoformat(timespec="seconds")
 
 
-def session_record(store: AnswerStore, participant: str, question_id: str) -> dict:
-    """Everything stored for one practice session, as plain data (what the JSON export holds).
+def _steps(store: AnswerStore, attempt: Attempt | None, now: float) -> list[dict]:
+    """Every framework step of one attempt as plain data (no attempt yet: every step empty)."""
+    steps = []
+    for step in load_framework().steps:
+        record = store.step_record(attempt, step.number) if attempt is not None else _NOTHING
+        clock = record.clock(step.budget_seconds)
+        steps.append({
+            "step": step.number,
+            "title": step.title,
+            "budget_seconds": step.budget_seconds,
+            "elapsed_seconds": round(clock.elapsed(now), 1),
+            "overtime_seconds": round(clock.overtime(now), 1),
+            "clock_status": clock.status,
+            "answer": record.text,
+            "words": record.words,
+            "saved_at": _iso(record.saved_at),
+            "revisions": record.revision_count,
+            "rubric": [{"id": item.id, "label": item.label, "score": record.scores.get(item.id)}
+                       for item in step.rubric],
+            "self_score": sum(record.scores.get(item.id, 0) for item in step.rubric),
+            "self_score_max": SCORE_RANGE[1] * len(step.rubric),
+        })
+    return steps
+
+
+def _attempt_info(attempt: Attempt | None) -> dict | None:
+    return None if attempt is None else {"id": attempt.id, "number": attempt.number,
+                                         "started_at": _iso(attempt.created_at)}
+
+
+def session_record(store: AnswerStore, participant: str, question_id: str, attempt_id: str | None = None) -> dict:
+    """Everything stored for one practice of a question, as plain data (what the JSON export holds).
+
+    The practice is the participant's latest attempt at the question (or ``attempt_id``); the earlier
+    attempts follow under ``earlier_attempts``, oldest first, each with its own steps.
 
     Examples
     --------
@@ -32,42 +68,28 @@ def session_record(store: AnswerStore, participant: str, question_id: str) -> di
     >>> store = AnswerStore(tempfile.mkdtemp(), now=lambda: 0.0)
     >>> _ = store.save_answer("ada", "uber-shared-rides", 1, "Match riders going the same way.")
     >>> rec = session_record(store, "ada", "uber-shared-rides")
-    >>> rec["steps"][0]["answer"], len(rec["steps"])
-    ('Match riders going the same way.', 6)
+    >>> rec["steps"][0]["answer"], len(rec["steps"]), rec["attempt"]["number"]
+    ('Match riders going the same way.', 6, 1)
     """
     framework = load_framework()
     question = load_bank().get(question_id)
     now = store.now()
-    steps = []
-    for step in framework.steps:
-        attempt = store.attempt(participant, question_id, step.number)
-        clock = attempt.clock(step.budget_seconds) if attempt else None
-        scores = attempt.scores if attempt else {}
-        steps.append({
-            "step": step.number,
-            "title": step.title,
-            "budget_seconds": step.budget_seconds,
-            "elapsed_seconds": round(clock.elapsed(now), 1) if clock else 0.0,
-            "overtime_seconds": round(clock.overtime(now), 1) if clock else 0.0,
-            "clock_status": clock.status if clock else "ready",
-            "answer": attempt.text if attempt else "",
-            "saved_at": _iso(attempt.saved_at) if attempt else None,
-            "revisions": len(store.revisions(participant, question_id, step.number)) if attempt else 0,
-            "rubric": [
-                {"id": item.id, "label": item.label, "score": scores.get(item.id)}
-                for item in step.rubric
-            ],
-            "self_score": sum(scores.get(item.id, 0) for item in step.rubric),
-            "self_score_max": SCORE_RANGE[1] * len(step.rubric),
-        })
+    attempts = store.attempts(participant, question_id)
+    current = next((a for a in attempts if a.id == attempt_id), attempts[-1] if attempts else None)
+    steps = _steps(store, current, now)
+    earlier = [{"attempt": _attempt_info(a), "steps": (s := _steps(store, a, now)),
+                "total_elapsed_seconds": round(sum(x["elapsed_seconds"] for x in s), 1)}
+               for a in attempts if current is not None and a.id != current.id]
     return {
         "workbook": "mlsd-workbook",
         "exported_at": _iso(now),
         "participant": participant,
         "question": question.as_dict(),
+        "attempt": _attempt_info(current),
         "total_budget_seconds": framework.total_minutes * 60,
         "total_elapsed_seconds": round(sum(s["elapsed_seconds"] for s in steps), 1),
         "steps": steps,
+        "earlier_attempts": earlier,
     }
 
 
@@ -121,12 +143,27 @@ def to_markdown(record: dict) -> str:
         f"> {_line(q['brief'])}",
         "",
     ]
-    for s in record["steps"]:
+    attempt = record.get("attempt")
+    if record.get("earlier_attempts"):
+        lines[4:4] = [f"- Practice: attempt {attempt['number']}, started {attempt['started_at']} "
+                      f"({len(record['earlier_attempts'])} earlier, at the end)"]
+    lines += _steps_markdown(record["steps"], "##")
+    for earlier in record.get("earlier_attempts", []):
+        info = earlier["attempt"]
+        lines += [f"## Earlier attempt {info['number']}, started {info['started_at']}", "",
+                  f"Time used: {format_elapsed(earlier['total_elapsed_seconds'])}.", ""]
+        lines += _steps_markdown(earlier["steps"], "###")
+    return "\n".join(lines)
+
+
+def _steps_markdown(steps: list[dict], heading: str) -> list[str]:
+    lines = []
+    for s in steps:
         over = f", {format_clock(-s['overtime_seconds'])} over" if s["overtime_seconds"] else ""
         # the answer is the person's text, verbatim: fenced, so that no line of it becomes a heading
         answer = s["answer"].strip("\n")
         lines += [
-            f"## Step {s['step']}: {_line(s['title'])}",
+            f"{heading} Step {s['step']}: {_line(s['title'])}",
             "",
             f"Time: {format_elapsed(s['elapsed_seconds'])} of {format_elapsed(s['budget_seconds'])}{over}. "
             f"Self-score: {s['self_score']} / {s['self_score_max']}.",
@@ -141,7 +178,7 @@ def to_markdown(record: dict) -> str:
             shown = "not scored" if score is None else f"{score} ({SCORE_WORDS[score]})"
             lines.append(f"| {_line(item['label']).replace('|', chr(92) + '|')} | {shown} |")
         lines.append("")
-    return "\n".join(lines)
+    return lines
 
 
 def export_filename(record: dict, suffix: str) -> str:
@@ -164,14 +201,15 @@ def _exported_by(json_path: Path) -> str | None:
         return None
 
 
-def write_export(store: AnswerStore, participant: str, question_id: str, folder: str | Path) -> list[Path]:
+def write_export(store: AnswerStore, participant: str, question_id: str, folder: str | Path,
+                 attempt_id: str | None = None) -> list[Path]:
     """Write the Markdown and JSON exports of a session into ``folder``; return their paths.
 
     Two participants whose names give one file name ("Ada L" and "ada-l") never overwrite each
     other: a file pair that holds someone else's export is left alone and the next free name,
     ``...-2``, ``...-3``, is used. A participant's own earlier export is replaced.
     """
-    record = session_record(store, participant, question_id)
+    record = session_record(store, participant, question_id, attempt_id)
     folder = Path(folder).expanduser()
     try:
         folder.mkdir(parents=True, exist_ok=True)

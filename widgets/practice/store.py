@@ -5,18 +5,25 @@ so that several kernels on one host (a study group's Voila apps) read and write 
 write is a short ``BEGIN IMMEDIATE`` transaction with a generous busy timeout, so concurrent
 writers wait for each other instead of failing.
 
-What is kept, per participant, question and step (an *attempt*):
+What is kept:
 
+- an **attempt**: one practice of one question by one participant, with a random id (a UUID).
+  Opening a question continues its latest attempt; :meth:`AnswerStore.start_attempt` begins a new
+  one, and the earlier ones stay readable and exported.
+- per (attempt, step): the clock, ``clock_accumulated`` seconds and ``clock_running_since`` (Unix
+  time or NULL, see :mod:`widgets.practice.clock`), and the moment the step was finished;
 - ``revisions``: the answer text, append-only. Saving never rewrites an earlier revision; the
-  current answer is the latest one.
-- the clock: ``clock_accumulated`` seconds and ``clock_running_since`` (Unix time or NULL), see
-  :mod:`widgets.practice.clock`.
-- ``scores``: the participant's rubric self-scores (0 to 2 per item).
-- ``context``: the current participant and question, so the next notebook opens on them.
+  current answer is the latest one;
+- ``scores``: the participant's rubric self-scores (0 to 2 per item);
+- ``context``: the current participant and question, so the next notebook in JupyterLab opens on them.
 
-The schema carries its version in ``PRAGMA user_version`` and is brought up to date by the
-ordered :data:`MIGRATIONS` when a store opens. A file that is not a readable database is renamed
-aside (never overwritten) and a fresh one started; :attr:`AnswerStore.notice` says so, with the path.
+Views work through an :class:`AttemptStep`, one step of one attempt bound once (save, clock,
+score, revisions); the store's own methods that take ``(participant, question_id, step)`` work on
+that participant's latest attempt at the question and exist for scripts and tests.
+
+The schema and its migrations are in :mod:`widgets.practice.schema`; the version lives in ``PRAGMA
+user_version``. A file that is not a readable database is renamed aside (never overwritten) and a
+fresh one started; :attr:`AnswerStore.notice` says so, with the path.
 
 Faults reach the caller as one :class:`StoreError` whose message says what is wrong and what to do,
 never as a raw ``sqlite3`` error: a full disk, a read-only answers file (it opens with a notice:
@@ -34,8 +41,9 @@ import re
 import sqlite3
 import threading
 import time
+import uuid
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace  # noqa: F401  (replace: in a doctest)
 from pathlib import Path
 from typing import Callable, Sequence
 
@@ -47,41 +55,7 @@ DB_NAME = "answers.db"
 SCORE_RANGE = (0, 2)
 BUSY_TIMEOUT_SECONDS = 30.0
 
-MIGRATIONS: tuple[str, ...] = (
-    # version 1: the first schema
-    """
-    CREATE TABLE attempts (
-        id INTEGER PRIMARY KEY,
-        participant TEXT NOT NULL,
-        question_id TEXT NOT NULL,
-        step INTEGER NOT NULL,
-        created_at REAL NOT NULL,
-        updated_at REAL NOT NULL,
-        clock_accumulated REAL NOT NULL DEFAULT 0,
-        clock_running_since REAL,
-        UNIQUE (participant, question_id, step)
-    );
-    CREATE TABLE revisions (
-        id INTEGER PRIMARY KEY,
-        attempt_id INTEGER NOT NULL REFERENCES attempts(id),
-        text TEXT NOT NULL,
-        saved_at REAL NOT NULL
-    );
-    CREATE INDEX revisions_by_attempt ON revisions (attempt_id, id);
-    CREATE TABLE scores (
-        attempt_id INTEGER NOT NULL REFERENCES attempts(id),
-        item_id TEXT NOT NULL,
-        score INTEGER NOT NULL,
-        updated_at REAL NOT NULL,
-        PRIMARY KEY (attempt_id, item_id)
-    );
-    CREATE TABLE context (
-        key TEXT PRIMARY KEY,
-        value TEXT NOT NULL,
-        updated_at REAL NOT NULL
-    );
-    """,
-)
+from widgets.practice.schema import MIGRATIONS, SQLITE, Migration  # noqa: E402  (re-exported)
 
 
 class StoreError(RuntimeError):
@@ -97,8 +71,21 @@ class Revision:
 
 @dataclass(frozen=True)
 class Attempt:
-    """One participant's work on one step of one question."""
+    """One practice of one question by one participant; ``number`` counts them from 1, oldest first."""
 
+    id: str
+    participant: str
+    question_id: str
+    created_at: float
+    updated_at: float
+    number: int = 1
+
+
+@dataclass(frozen=True)
+class StepRecord:
+    """What is stored for one step of one attempt: the latest text, the clock, the scores."""
+
+    attempt_id: str | None
     participant: str
     question_id: str
     step: int
@@ -106,17 +93,38 @@ class Attempt:
     updated_at: float
     clock_accumulated: float
     clock_running_since: float | None
+    finished_at: float | None
     text: str
     saved_at: float | None
     scores: dict
+    #: False for a step nothing was stored for yet.
+    stored: bool = True
+    #: How many revisions of the answer were saved.
+    revision_count: int = 0
 
     def clock(self, budget_seconds: float) -> ClockState:
         return ClockState(budget_seconds, self.clock_accumulated, self.clock_running_since)
 
+    @property
+    def words(self) -> int:
+        """Words in the answer (runs of non-space characters), as every page counts them.
+
+        Examples
+        --------
+        >>> StepRecord.empty("ada", "q", 1).words, replace(StepRecord.empty("ada", "q", 1), text=" two  words ").words
+        (0, 2)
+        """
+        return len(self.text.split())
+
+    @property
+    def started(self) -> bool:
+        """Whether anything happened: text typed, or the clock started once."""
+        return bool(self.text) or self.clock_accumulated > 0 or self.clock_running_since is not None
+
     @classmethod
-    def empty(cls, participant: str, question_id: str, step: int) -> "Attempt":
-        """An attempt with nothing stored yet (what a page shows when the store cannot create the row)."""
-        return cls(participant, question_id, step, 0.0, 0.0, 0.0, None, "", None, {})
+    def empty(cls, participant: str, question_id: str, step: int, attempt_id: str | None = None) -> "StepRecord":
+        """A step with nothing stored yet (what a page shows before, or when the store cannot write)."""
+        return cls(attempt_id, participant, question_id, step, 0.0, 0.0, 0.0, None, None, "", None, {}, False)
 
 
 def default_home() -> Path:
@@ -293,10 +301,13 @@ class AnswerStore:
                     f"{self.path} was written by a newer version of the workbook "
                     f"(schema {version}, this one knows {len(self._migrations)}). Upgrade the workbook."
                 )
-            for number, script in enumerate(self._migrations[version:], start=version + 1):
-                for statement in script.split(";"):
-                    if statement.strip():
-                        conn.execute(statement)
+            for number, migration in enumerate(self._migrations[version:], start=version + 1):
+                if isinstance(migration, str):   # plain portable SQL
+                    migration = Migration(migration)
+                for statement in migration.statements(SQLITE):
+                    conn.execute(statement)
+                if migration.move is not None:
+                    migration.move(conn, SQLITE)
                 conn.execute(f"PRAGMA user_version = {number}")
 
     @property
@@ -363,148 +374,201 @@ class AnswerStore:
         self._conn = conn
         self._reopen = False
 
-    # -- attempts ----------------------------------------------------------------------------
-    def _attempt_id(self, conn, participant: str, question_id: str, step: int) -> int:
-        now = self.now()
-        conn.execute(
-            "INSERT OR IGNORE INTO attempts (participant, question_id, step, created_at, updated_at) "
-            "VALUES (?, ?, ?, ?, ?)",
-            (participant, question_id, step, now, now),
-        )
-        return conn.execute(
-            "SELECT id FROM attempts WHERE participant = ? AND question_id = ? AND step = ?",
-            (participant, question_id, step),
-        ).fetchone()[0]
-
-    def open_attempt(self, participant: str, question_id: str, step: int) -> Attempt:
-        """Create the attempt row if it does not exist yet and return it."""
-        participant = clean_participant(participant)
-        with self._write() as conn:
-            self._attempt_id(conn, participant, question_id, step)
-        return self.attempt(participant, question_id, step)
-
-    def attempt(self, participant: str, question_id: str, step: int) -> Attempt | None:
-        """Return the stored attempt (latest text, clock, scores), or ``None`` if there is none."""
-        with self._read():
-            row = self._conn.execute(
-                "SELECT * FROM attempts WHERE participant = ? AND question_id = ? AND step = ?",
-                (participant, question_id, step),
-            ).fetchone()
-            if row is None:
-                return None
-            latest = self._conn.execute(
-                "SELECT text, saved_at FROM revisions WHERE attempt_id = ? ORDER BY id DESC LIMIT 1",
-                (row["id"],),
-            ).fetchone()
-            scores = dict(self._conn.execute(
-                "SELECT item_id, score FROM scores WHERE attempt_id = ?", (row["id"],)).fetchall())
-        return Attempt(
-            participant=row["participant"], question_id=row["question_id"], step=row["step"],
-            created_at=row["created_at"], updated_at=row["updated_at"],
-            clock_accumulated=row["clock_accumulated"], clock_running_since=row["clock_running_since"],
-            text=latest["text"] if latest else "", saved_at=latest["saved_at"] if latest else None,
-            scores=scores,
-        )
+    # -- attempts ---------------------------------------------------------------------------
+    @staticmethod
+    def _attempt(row) -> Attempt:
+        return Attempt(row["id"], row["participant"], row["question_id"], row["created_at"], row["updated_at"],
+                       row["number"])
 
     def attempts(self, participant: str, question_id: str) -> list[Attempt]:
-        """All stored attempts of one practice session (one participant, one question), by step."""
-        with self._read():
-            steps = [r[0] for r in self._conn.execute(
-                "SELECT step FROM attempts WHERE participant = ? AND question_id = ? ORDER BY step",
-                (participant, question_id))]
-        return [self.attempt(participant, question_id, s) for s in steps]
+        """Every attempt of one participant at one question, oldest first (``number`` 1, 2, ...)."""
+        with self._read() as conn:
+            rows = conn.execute("SELECT * FROM attempts WHERE participant = ? AND question_id = ? ORDER BY number",
+                                (participant, question_id)).fetchall()
+        return [self._attempt(r) for r in rows]
+
+    def latest_attempt(self, participant: str, question_id: str) -> Attempt | None:
+        """The attempt a page opens on: the participant's newest at the question, or ``None``."""
+        found = self.attempts(participant, question_id)
+        return found[-1] if found else None
+
+    def attempt_by_id(self, attempt_id: str) -> Attempt | None:
+        """The attempt with this id, or ``None``."""
+        with self._read() as conn:
+            row = conn.execute("SELECT * FROM attempts WHERE id = ?", (attempt_id,)).fetchone()
+        return None if row is None else self._attempt(row)
+
+    def start_attempt(self, participant: str, question_id: str) -> Attempt:
+        """Begin a new practice of the question ("Practise again"); earlier attempts are kept."""
+        participant = clean_participant(participant)
+        with self._write() as conn:
+            self._new_attempt(conn, participant, question_id)
+        return self.latest_attempt(participant, question_id)
+
+    def _new_attempt(self, conn, participant: str, question_id: str) -> str:
+        attempt_id, now = str(uuid.uuid4()), self.now()
+        number = conn.execute("SELECT COALESCE(MAX(number), 0) + 1 FROM attempts WHERE participant = ? AND "
+                              "question_id = ?", (participant, question_id)).fetchone()[0]
+        conn.execute("INSERT INTO attempts (id, participant, question_id, number, created_at, updated_at) "
+                     "VALUES (?, ?, ?, ?, ?, ?)", (attempt_id, participant, question_id, number, now, now))
+        return attempt_id
+
+    def _latest_or_new(self, conn, participant: str, question_id: str) -> str:
+        row = conn.execute("SELECT id FROM attempts WHERE participant = ? AND question_id = ? "
+                           "ORDER BY number DESC LIMIT 1", (participant, question_id)).fetchone()
+        return row["id"] if row is not None else self._new_attempt(conn, participant, question_id)
 
     def sessions(self) -> list[tuple[str, str, float]]:
-        """``(participant, question_id, last update)`` for every practice session, newest first."""
-        with self._read():
-            return [tuple(r) for r in self._conn.execute(
+        """``(participant, question_id, last update)`` for everything practised, newest first."""
+        with self._read() as conn:
+            return [tuple(r) for r in conn.execute(
                 "SELECT participant, question_id, MAX(updated_at) AS u FROM attempts "
                 "GROUP BY participant, question_id ORDER BY u DESC")]
 
-    # -- answers -----------------------------------------------------------------------------
+    def attempt_step(self, participant: str, question_id: str, step: int, attempt_id: str | None = None) -> "AttemptStep":
+        """The handle of one step: of the attempt ``attempt_id`` (it must be this participant's at this
+        question), else of the latest attempt (one is started at the first write if there is none)."""
+        return AttemptStep(self, participant, question_id, step, attempt_id)
+
+    # -- one step of one attempt (what AttemptStep calls) -------------------------------------
+    def _ensure_step(self, conn, attempt_id: str, step: int) -> None:
+        now = self.now()
+        conn.execute("INSERT INTO attempt_steps (attempt_id, step, created_at, updated_at) VALUES (?, ?, ?, ?) "
+                     "ON CONFLICT (attempt_id, step) DO NOTHING", (attempt_id, step, now, now))
+
+    def _touch(self, conn, attempt_id: str, step: int, now: float) -> None:
+        conn.execute("UPDATE attempt_steps SET updated_at = ? WHERE attempt_id = ? AND step = ?", (now, attempt_id, step))
+        conn.execute("UPDATE attempts SET updated_at = ? WHERE id = ?", (now, attempt_id))
+
+    def step_record(self, attempt: Attempt, step: int) -> StepRecord:
+        """What is stored for one step of ``attempt`` (an empty record if nothing is)."""
+        with self._read() as conn:
+            row = conn.execute("SELECT * FROM attempt_steps WHERE attempt_id = ? AND step = ?",
+                               (attempt.id, step)).fetchone()
+            if row is None:
+                return StepRecord.empty(attempt.participant, attempt.question_id, step, attempt.id)
+            latest = conn.execute("SELECT text, saved_at FROM revisions WHERE attempt_id = ? AND step = ? "
+                                  "ORDER BY id DESC LIMIT 1", (attempt.id, step)).fetchone()
+            scores = dict(conn.execute("SELECT item_id, score FROM scores WHERE attempt_id = ? AND step = ?",
+                                       (attempt.id, step)).fetchall())
+            count = conn.execute("SELECT COUNT(*) FROM revisions WHERE attempt_id = ? AND step = ?",
+                                 (attempt.id, step)).fetchone()[0]
+        return StepRecord(attempt.id, attempt.participant, attempt.question_id, step, row["created_at"],
+                          row["updated_at"], row["clock_accumulated"], row["clock_running_since"], row["finished_at"],
+                          latest["text"] if latest else "", latest["saved_at"] if latest else None, scores, True,
+                          count)
+
+    def _save(self, conn, attempt_id: str, step: int, text: str) -> Revision | None:
+        text, _ = storable_text(text)
+        self._ensure_step(conn, attempt_id, step)
+        latest = conn.execute("SELECT text FROM revisions WHERE attempt_id = ? AND step = ? ORDER BY id DESC LIMIT 1",
+                              (attempt_id, step)).fetchone()
+        if (latest["text"] if latest else "") == text:
+            return None
+        now = self.now()
+        cur = conn.execute("INSERT INTO revisions (attempt_id, step, text, saved_at) VALUES (?, ?, ?, ?)",
+                           (attempt_id, step, text, now))
+        self._touch(conn, attempt_id, step, now)
+        return Revision(cur.lastrowid, text, now)
+
+    def _revisions(self, attempt_id: str, step: int) -> list[Revision]:
+        with self._read() as conn:
+            return [Revision(r["id"], r["text"], r["saved_at"]) for r in conn.execute(
+                "SELECT id, text, saved_at FROM revisions WHERE attempt_id = ? AND step = ? ORDER BY id",
+                (attempt_id, step))]
+
+    def _clock(self, conn, attempt_id: str, step: int, budget_seconds: float, action: str) -> ClockState:
+        if action not in ("start", "pause", "reset"):
+            raise ValueError(f"Unknown clock action {action!r}.")
+        self._ensure_step(conn, attempt_id, step)
+        row = conn.execute("SELECT clock_accumulated, clock_running_since FROM attempt_steps "
+                           "WHERE attempt_id = ? AND step = ?", (attempt_id, step)).fetchone()
+        clock = ClockState(budget_seconds, row[0], row[1])
+        now = self.now()
+        clock = clock.start(now) if action == "start" else clock.pause(now) if action == "pause" else clock.reset()
+        conn.execute("UPDATE attempt_steps SET clock_accumulated = ?, clock_running_since = ? "
+                     "WHERE attempt_id = ? AND step = ?", (clock.accumulated, clock.running_since, attempt_id, step))
+        self._touch(conn, attempt_id, step, now)
+        if action == "start":
+            # One interview, one clock: starting a step pauses the attempt's other running steps.
+            for other, since in conn.execute(
+                    "SELECT step, clock_running_since FROM attempt_steps WHERE attempt_id = ? AND step != ? "
+                    "AND clock_running_since IS NOT NULL", (attempt_id, step)).fetchall():
+                conn.execute("UPDATE attempt_steps SET clock_accumulated = clock_accumulated + ?, "
+                             "clock_running_since = NULL, updated_at = ? WHERE attempt_id = ? AND step = ?",
+                             (max(0.0, now - since), now, attempt_id, other))
+        return clock
+
+    def _clock_state(self, attempt_id: str, step: int, budget_seconds: float) -> ClockState | None:
+        with self._read() as conn:
+            row = conn.execute("SELECT clock_accumulated, clock_running_since FROM attempt_steps "
+                               "WHERE attempt_id = ? AND step = ?", (attempt_id, step)).fetchone()
+        return None if row is None else ClockState(budget_seconds, row[0], row[1])
+
+    def _score(self, conn, attempt_id: str, step: int, item_id: str, score: int | None) -> None:
+        if score is not None and (not isinstance(score, int) or not SCORE_RANGE[0] <= score <= SCORE_RANGE[1]):
+            raise ValueError(f"A self-score is a whole number from {SCORE_RANGE[0]} to {SCORE_RANGE[1]}.")
+        self._ensure_step(conn, attempt_id, step)
+        now = self.now()
+        if score is None:
+            conn.execute("DELETE FROM scores WHERE attempt_id = ? AND step = ? AND item_id = ?",
+                         (attempt_id, step, item_id))
+        else:
+            conn.execute("INSERT INTO scores (attempt_id, step, item_id, score, updated_at) VALUES (?, ?, ?, ?, ?) "
+                         "ON CONFLICT (attempt_id, step, item_id) DO UPDATE SET score = excluded.score, "
+                         "updated_at = excluded.updated_at", (attempt_id, step, item_id, score, now))
+        self._touch(conn, attempt_id, step, now)
+
+    # -- the participant's latest attempt, by (participant, question_id, step): scripts and tests --
+    def attempt(self, participant: str, question_id: str, step: int) -> StepRecord | None:
+        """The step in the participant's latest attempt at the question, or ``None`` if it was never opened."""
+        latest = self.latest_attempt(participant, question_id)
+        if latest is None:
+            return None
+        record = self.step_record(latest, step)
+        return record if record.stored else None
+
+    def open_attempt(self, participant: str, question_id: str, step: int) -> StepRecord:
+        """Create the step's row (and the attempt) if they do not exist yet, and return it."""
+        return self.attempt_step(participant, question_id, step).open()
+
+    def steps(self, participant: str, question_id: str) -> list[StepRecord]:
+        """Every opened step of the participant's latest attempt at the question, by step."""
+        latest = self.latest_attempt(participant, question_id)
+        if latest is None:
+            return []
+        with self._read() as conn:
+            numbers = [r[0] for r in conn.execute("SELECT step FROM attempt_steps WHERE attempt_id = ? ORDER BY step",
+                                                  (latest.id,))]
+        return [self.step_record(latest, n) for n in numbers]
+
     def save_answer(self, participant: str, question_id: str, step: int, text: str) -> Revision | None:
         """Append ``text`` as a new revision; nothing is written when it equals the latest one.
 
         Returns the new revision, or ``None`` when the text was unchanged. A lone surrogate in ``text``
         is stored as U+FFFD (see :func:`storable_text`).
         """
-        participant = clean_participant(participant)
-        text, _ = storable_text(text)
-        with self._write() as conn:
-            attempt_id = self._attempt_id(conn, participant, question_id, step)
-            latest = conn.execute(
-                "SELECT text FROM revisions WHERE attempt_id = ? ORDER BY id DESC LIMIT 1",
-                (attempt_id,)).fetchone()
-            if (latest["text"] if latest else "") == text:
-                return None
-            now = self.now()
-            cur = conn.execute("INSERT INTO revisions (attempt_id, text, saved_at) VALUES (?, ?, ?)",
-                               (attempt_id, text, now))
-            conn.execute("UPDATE attempts SET updated_at = ? WHERE id = ?", (now, attempt_id))
-            return Revision(cur.lastrowid, text, now)
+        return self.attempt_step(participant, question_id, step).save(text)
 
     def revisions(self, participant: str, question_id: str, step: int) -> list[Revision]:
         """Every saved revision of an answer, oldest first."""
-        with self._read():
-            return [Revision(r["id"], r["text"], r["saved_at"]) for r in self._conn.execute(
-                "SELECT r.id, r.text, r.saved_at FROM revisions r JOIN attempts a ON a.id = r.attempt_id "
-                "WHERE a.participant = ? AND a.question_id = ? AND a.step = ? ORDER BY r.id",
-                (participant, question_id, step))]
+        return self.attempt_step(participant, question_id, step).revisions()
 
-    # -- clock -------------------------------------------------------------------------------
     def update_clock(self, participant: str, question_id: str, step: int, budget_seconds: float,
                      action: str) -> ClockState:
         """Apply ``"start"``, ``"pause"`` or ``"reset"`` atomically and return the new clock.
 
-        Starting a step's clock pauses every other running step of the same participant and question.
+        Starting a step's clock pauses every other running step of the same attempt.
         """
-        if action not in ("start", "pause", "reset"):
-            raise ValueError(f"Unknown clock action {action!r}.")
-        participant = clean_participant(participant)
-        with self._write() as conn:
-            attempt_id = self._attempt_id(conn, participant, question_id, step)
-            row = conn.execute("SELECT clock_accumulated, clock_running_since FROM attempts WHERE id = ?",
-                               (attempt_id,)).fetchone()
-            clock = ClockState(budget_seconds, row[0], row[1])
-            now = self.now()
-            clock = clock.start(now) if action == "start" else clock.pause(now) if action == "pause" else clock.reset()
-            conn.execute(
-                "UPDATE attempts SET clock_accumulated = ?, clock_running_since = ?, updated_at = ? WHERE id = ?",
-                (clock.accumulated, clock.running_since, now, attempt_id))
-            if action == "start":
-                # One interview, one clock: starting a step pauses the session's other running steps.
-                conn.execute(
-                    "UPDATE attempts SET clock_accumulated = clock_accumulated + MAX(0, ? - clock_running_since), "
-                    "clock_running_since = NULL, updated_at = ? WHERE participant = ? AND question_id = ? "
-                    "AND id != ? AND clock_running_since IS NOT NULL",
-                    (now, now, participant, question_id, attempt_id))
-        return clock
+        return self.attempt_step(participant, question_id, step).clock_action(budget_seconds, action)
 
     def clock_state(self, participant: str, question_id: str, step: int, budget_seconds: float) -> ClockState | None:
-        """The stored clock of one attempt (cheap; the answer widget polls it), or ``None``."""
-        with self._read():
-            row = self._conn.execute(
-                "SELECT clock_accumulated, clock_running_since FROM attempts "
-                "WHERE participant = ? AND question_id = ? AND step = ?", (participant, question_id, step)).fetchone()
-        return None if row is None else ClockState(budget_seconds, row[0], row[1])
+        """The stored clock of one step (cheap; the answer widget polls it), or ``None``."""
+        return self.attempt_step(participant, question_id, step).clock(budget_seconds)
 
-    # -- scores ------------------------------------------------------------------------------
     def set_score(self, participant: str, question_id: str, step: int, item_id: str, score: int | None) -> None:
         """Record a self-score (0 to 2) for one rubric item; ``None`` clears it."""
-        participant = clean_participant(participant)
-        if score is not None and (not isinstance(score, int) or not SCORE_RANGE[0] <= score <= SCORE_RANGE[1]):
-            raise ValueError(f"A self-score is a whole number from {SCORE_RANGE[0]} to {SCORE_RANGE[1]}.")
-        with self._write() as conn:
-            attempt_id = self._attempt_id(conn, participant, question_id, step)
-            now = self.now()
-            if score is None:
-                conn.execute("DELETE FROM scores WHERE attempt_id = ? AND item_id = ?", (attempt_id, item_id))
-            else:
-                conn.execute(
-                    "INSERT INTO scores (attempt_id, item_id, score, updated_at) VALUES (?, ?, ?, ?) "
-                    "ON CONFLICT (attempt_id, item_id) DO UPDATE SET score = excluded.score, "
-                    "updated_at = excluded.updated_at", (attempt_id, item_id, score, now))
-            conn.execute("UPDATE attempts SET updated_at = ? WHERE id = ?", (now, attempt_id))
+        self.attempt_step(participant, question_id, step).score(item_id, score)
 
     # -- context -----------------------------------------------------------------------------
     def set_context(self, **values: str) -> None:
@@ -520,3 +584,91 @@ class AnswerStore:
     def get_context(self) -> dict:
         with self._read():
             return {r["key"]: r["value"] for r in self._conn.execute("SELECT key, value FROM context")}
+
+
+class AttemptStep:
+    """One step of one attempt, bound once: what a view saves, times and scores through.
+
+    Bound to ``attempt_id`` when given (it must be ``participant``'s attempt at ``question_id``),
+    else to the participant's latest attempt at the question; when there is none yet, the first write
+    starts one, so that merely opening a page stores nothing.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> store = AnswerStore(tempfile.mkdtemp())
+    >>> handle = store.attempt_step("ada", "uber-shared-rides", 1)
+    >>> _ = handle.save("Match riders going the same way.")
+    >>> handle.record().text, handle.attempt.number
+    ('Match riders going the same way.', 1)
+    """
+
+    def __init__(self, store: AnswerStore, participant: str, question_id: str, step: int,
+                 attempt_id: str | None = None):
+        self.store, self.step = store, step
+        self.participant, self.question_id = clean_participant(participant), question_id
+        self.attempt: Attempt | None = None
+        self._binding: str | None = None
+        if attempt_id is not None:
+            found = store.attempt_by_id(attempt_id)
+            if found is None or (found.participant, found.question_id) != (self.participant, question_id):
+                raise StoreError(f"No attempt {attempt_id!r} of {self.participant!r} at {question_id!r}.")
+            self.attempt = found
+        else:
+            self.attempt = store.latest_attempt(self.participant, question_id)
+
+    def _bound(self, conn) -> str:
+        if self.attempt is None:
+            self._binding = self.store._latest_or_new(conn, self.participant, self.question_id)
+            return self._binding
+        return self.attempt.id
+
+    def _write(self):
+        """The store's write transaction; binds the handle to the attempt the first write starts."""
+        self._binding = None
+        return self.store._write()
+
+    def _settle(self) -> None:
+        if self.attempt is None and self._binding is not None:
+            self.attempt = self.store.attempt_by_id(self._binding)
+
+    def record(self) -> StepRecord:
+        """What is stored for the step (an empty record before anything was)."""
+        if self.attempt is None:
+            return StepRecord.empty(self.participant, self.question_id, self.step)
+        return self.store.step_record(self.attempt, self.step)
+
+    def open(self) -> StepRecord:
+        """Create the step's row (and the attempt) if needed, and return the record."""
+        with self._write() as conn:
+            self.store._ensure_step(conn, self._bound(conn), self.step)
+        self._settle()
+        return self.record()
+
+    def save(self, text: str) -> Revision | None:
+        """Append ``text`` as a revision (``None`` when it equals the latest one)."""
+        with self._write() as conn:
+            revision = self.store._save(conn, self._bound(conn), self.step, text)
+        self._settle()
+        return revision
+
+    def revisions(self) -> list[Revision]:
+        return [] if self.attempt is None else self.store._revisions(self.attempt.id, self.step)
+
+    def clock(self, budget_seconds: float) -> ClockState | None:
+        """The stored clock (``None`` before the step was opened)."""
+        return None if self.attempt is None else self.store._clock_state(self.attempt.id, self.step, budget_seconds)
+
+    def clock_action(self, budget_seconds: float, action: str) -> ClockState:
+        """``"start"``, ``"pause"`` or ``"reset"``; starting pauses the attempt's other running steps."""
+        with self._write() as conn:
+            clock = self.store._clock(conn, self._bound(conn), self.step, budget_seconds, action)
+        self._settle()
+        return clock
+
+    def score(self, item_id: str, score: int | None) -> None:
+        """A self-score from 0 to 2 for one rubric item; ``None`` clears it."""
+        with self._write() as conn:
+            self.store._score(conn, self._bound(conn), self.step, item_id, score)
+        self._settle()
+

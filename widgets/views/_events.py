@@ -1,4 +1,4 @@
-"""Small pieces shared by the interactive tools: the kernel's event loop, a coalescing redraw, following a page's question."""
+"""Small pieces shared by the interactive tools: the kernel's event loop and a coalescing redraw."""
 
 from __future__ import annotations
 
@@ -52,19 +52,3 @@ class Coalesced:
     def _run(self):
         self._handle = None
         self.fn()
-
-
-class FollowsQuestion:
-    """For tools prefilled from a question (``for_question``) that can take another (``use_question``).
-
-    ``Tool.for_page(page)`` builds one for a :class:`~widgets.pages.step.StepPage`'s question and, when
-    the page opens later (a preheated Voila kernel learns the URL's question only once the request
-    arrives), moves it to the question the page opens on.
-    """
-
-    @classmethod
-    def for_page(cls, page, **overrides):
-        tool = cls.for_question(page.question, **overrides)
-        if page.pending:
-            page.when_open(lambda: tool.use_question(page.question))
-        return tool

@@ -17,7 +17,7 @@ from matplotlib.path import Path
 
 from widgets.practice.data import DataFileError
 from widgets.tools import architectures as A
-from widgets.views._events import Coalesced, FollowsQuestion
+from widgets.views._base import ToolView
 from widgets.views._figures import DATA_TEXT, encode_png, new_figure
 from widgets.views._html import Cell, Markup, Row, error_html, html, say_html, table_html
 from widgets.views._palette import BLUE, DARK_GREY, GREY, ORANGE, PALETTE
@@ -167,27 +167,25 @@ def diagram_png(arch: A.Architecture, highlight: str | None = None) -> bytes:
     return encode_png(np.asarray(fig.canvas.buffer_rgba()))
 
 
-class ArchitectureDiagram(FollowsQuestion, W.VBox):
+class ArchitectureDiagram(ToolView):
     """The usual architecture of a problem type, with each box's role and cost and the online latency.
 
     Controls: ``problem_type`` (a Dropdown of the five types) and ``box`` (a Dropdown of the boxes;
     picking one highlights it and shows its details). Outputs: ``chart`` (the diagram), ``summary``,
     ``details``, ``latency`` (the online total in ``.mlsd-online-latency``), ``numbers`` (the table
     of roles and costs), ``say`` and ``message``. :meth:`select` and :meth:`highlight` do the same
-    from code and turn an unknown name into a message.
+    from code and turn an unknown name into a message. Given a question (``question=`` or
+    :meth:`follow`), it shows the question's problem type.
     """
 
-    def __init__(self, problem_type: str = "recommendation", highlight: str | None = None):
-        super().__init__()
+    def __init__(self, problem_type: str = "recommendation", highlight: str | None = None, question=None):
+        super().__init__(question=question)
         self.problem_type = W.Dropdown(description="Problem type", layout=W.Layout(width="20em"))
         self.box = W.Dropdown(description="Box", layout=W.Layout(width="24em"))
-        self.message = W.HTML()
         self.summary = W.HTML()
-        self.chart = W.Image(format="png", layout=W.Layout(max_width="100%", height="auto"))
+        self.chart.layout = W.Layout(max_width="100%", height="auto")
         self.details = W.HTML()
         self.latency = W.HTML()
-        self.numbers = W.HTML()
-        self.say = W.HTML()
         self.children = [W.HBox([self.problem_type, self.box], layout=W.Layout(flex_flow="row wrap")),
                          self.message, self.summary, self.chart, self.details, self.latency, self.numbers, self.say]
         self.add_class("mlsd-architecture-diagram")
@@ -204,22 +202,20 @@ class ArchitectureDiagram(FollowsQuestion, W.VBox):
         self._switching = False
         self._problem = ""
         self.problem_type.observe(self._switch, names="value")
-        self.box.observe(Coalesced(self.update), names="value")
+        self.watch(self.box)
         self._switch()
         problems = [] if self.select(problem_type) else [self._problem]
         if highlight is not None and not self.highlight(highlight):
             problems.append(self._problem)
         if problems:
             self.message.value = error_html(" ".join(problems))
-
-    @classmethod
-    def for_question(cls, question, **overrides) -> "ArchitectureDiagram":
-        """The diagram for a question's problem type (a :class:`widgets.practice.questions.Question`)."""
-        return cls(problem_type=question.problem_type, **overrides)
+        if question is not None:
+            self.question = question
 
     def use_question(self, question) -> None:
-        """Show another question's problem type."""
-        self.select(question.problem_type)
+        """Show the question's problem type."""
+        if self.architectures:
+            self.select(question.problem_type)
 
     @property
     def architecture(self) -> A.Architecture:

@@ -7,14 +7,14 @@ import ipywidgets as W
 import numpy as np
 
 from widgets.tools.calibration import MODELS, RECALIBRATIONS, calibration_study
-from widgets.views._events import Coalesced
-from widgets.views._figures import COLOURS, BlitFigure, new_figure
+from widgets.views._base import ToolView
+from widgets.views._figures import COLOURS
 from widgets.views._html import PALETTE, Cell, Row, html, say_html, table_html
 
 HIST_BINS = np.linspace(0, 1, 21)
 
 
-class CalibrationExplorer(W.VBox):
+class CalibrationExplorer(ToolView):
     def __init__(self, model: str = "naive Bayes", recalibration: str = "isotonic", n_bins: int = 10,
                  strategy: str = "uniform"):
         super().__init__()
@@ -23,10 +23,7 @@ class CalibrationExplorer(W.VBox):
         self.recalibration = W.ToggleButtons(options=RECALIBRATIONS, value=recalibration, description="Recalibrate")
         self.n_bins = W.IntSlider(value=n_bins, min=2, max=30, description="Bins")
         self.strategy = W.ToggleButtons(options=["uniform", "quantile"], value=strategy, description="Bin by")
-        self.numbers = W.HTML()
-        self.say = W.HTML()
-        self.chart = W.Image(format="png")
-        self._fig, (self._rel_ax, self._hist_ax) = new_figure(5.2, 5.0, nrows=2, height_ratios=[2.2, 1])
+        (self._rel_ax, self._hist_ax) = self.plot(5.2, 5.0, nrows=2, height_ratios=[2.2, 1])
         ax = self._rel_ax
         ax.plot([0, 1], [0, 1], color=COLOURS["diagonal"], ls="--", lw=1, label="perfectly calibrated")
         self._before, = ax.plot([], [], "o-", color=COLOURS["before"], label="before")
@@ -41,10 +38,8 @@ class CalibrationExplorer(W.VBox):
         tallest = max(np.histogram(p, HIST_BINS)[0].max() for p in self.study.probabilities.values())
         self._hist_ax.set(xlim=(0, 1), ylim=(0, tallest * 1.05), xlabel="predicted probability", ylabel="count")
         ax.set_title("reliability diagram", fontsize=10)
-        self._blit = BlitFigure(self._fig)
         self._blit.animate(self._before, self._after, *self._hist_before, *self._hist_after)
-        for control in (self.model, self.recalibration, self.n_bins, self.strategy):
-            control.observe(Coalesced(self.update), names="value")
+        self.watch(self.model, self.recalibration, self.n_bins, self.strategy)
         self.children = [W.HBox([self.model, self.n_bins], layout=W.Layout(flex_flow="row wrap")),
                          self.recalibration, self.strategy,
                          W.HBox([self.chart, self.numbers], layout=W.Layout(flex_flow="row wrap", align_items="center")),

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import ipywidgets as W
 import numpy as np
+import traitlets
 
 from widgets.tools import capacity as cap
-from widgets.views._events import Coalesced, FollowsQuestion
-from widgets.views._figures import COLOURS, BlitFigure, new_figure, png
-from widgets.views._html import PALETTE, Cell, Markup, bullets_html, error_html, html, say_html, table_html
+from widgets.views._base import ToolView
+from widgets.views._figures import COLOURS, png
+from widgets.views._html import PALETTE, Cell, Markup, bullets_html, html, say_html, table_html
 
 _NUMBER = dict(layout=W.Layout(width="22em"), style={"description_width": "13.5em"})
 
@@ -33,43 +34,23 @@ def numbers_html(rows, style: str | None = None) -> Markup:
                       cls="mlsd-capacity-table", style=style)
 
 
-class _Estimator(W.VBox):
-    """Shared behaviour: recompute on any input change, show a message instead of an exception."""
+class _Estimator(ToolView):
+    """An estimator: number boxes in, the numbers, the working and the sentence out (see :class:`ToolView`)."""
 
     _controls: tuple = ()
 
-    def _outputs(self) -> None:
-        """The widgets every estimator shows: a message line, the numbers, the working, the sentence."""
-        self.message = W.HTML()
-        self.numbers = W.HTML()
-        self.working = W.HTML()
-        self.say = W.HTML()
-
     def _wire(self) -> None:
-        redraw = Coalesced(self.update)
-        for control in self._controls:
-            control.observe(redraw, names="value")
-
-    def update(self) -> None:
-        try:
-            self._compute_and_show()
-        except ValueError as exc:
-            self.message.value = error_html(str(exc))
-            return
-        self.message.value = ""
-
-    def _compute_and_show(self) -> None:  # pragma: no cover - every subclass defines it
-        raise NotImplementedError
+        self.watch(*self._controls)
 
 
-class TrafficStorageEstimator(FollowsQuestion, _Estimator):
+class TrafficStorageEstimator(_Estimator):
     """Requests per second over a day, and storage over the years, for a product's scale."""
 
     def __init__(self, daily_active_users: float = 100e6, actions_per_user_per_day: float = 10.0,
                  peak_factor: float = 2.0, read_share: float = 0.9, bytes_per_record: float = 1_000.0,
                  replication: float = 3, retention_days: float = 365 * 3, request_bytes: float = 1_000.0,
-                 response_bytes: float = 10_000.0):
-        super().__init__()
+                 response_bytes: float = 10_000.0, question=None):
+        super().__init__(question=question)
         self.users = _number(daily_active_users, "Daily active users")
         self.actions = _number(actions_per_user_per_day, "Actions per user per day")
         self.peak = _number(peak_factor, "Peak / average")
@@ -81,9 +62,7 @@ class TrafficStorageEstimator(FollowsQuestion, _Estimator):
         self.response_bytes = _number(response_bytes, "Response size (bytes)")
         self._controls = (self.users, self.actions, self.peak, self.read_share, self.record_bytes,
                           self.replication, self.retention, self.request_bytes, self.response_bytes)
-        self._outputs()
-        self.chart = W.Image(format="png")
-        self._fig, (self._day_ax, self._years_ax) = new_figure(9, 2.8, ncols=2)
+        self._day_ax, self._years_ax = self.plot(9, 2.8, ncols=2)
         self._day_line, = self._day_ax.plot(np.arange(24), np.zeros(24), color=COLOURS["after"])
         self._avg_line = self._day_ax.axhline(0, color=COLOURS["random"], ls="--", lw=1, label="average")
         self._peak_dot, = self._day_ax.plot([], [], "o", color=COLOURS["point"], label="peak")
@@ -91,7 +70,6 @@ class TrafficStorageEstimator(FollowsQuestion, _Estimator):
         self._day_ax.legend(fontsize=8, loc="upper left")
         self._growth_line, = self._years_ax.plot([], [], color=COLOURS["after"])
         self._years_ax.set(xlabel="years since launch", ylabel="stored (TB)")
-        self._blit = BlitFigure(self._fig)
         self.children = [
             W.HBox([W.VBox([self.users, self.actions, self.peak, self.read_share]),
                     W.VBox([self.record_bytes, self.replication, self.retention]),
@@ -101,9 +79,9 @@ class TrafficStorageEstimator(FollowsQuestion, _Estimator):
             self.working, self.say]
         self.add_class("mlsd-traffic-estimator")
         self._wire()
-        self.update()
+        self.start()
 
-    def _compute_and_show(self) -> None:
+    def compute(self) -> None:
         t = cap.traffic(self.users.value, self.actions.value, self.peak.value, self.read_share.value)
         s = cap.storage(t.write_rps * cap.SECONDS_PER_DAY, bytes_per_record=self.record_bytes.value,
                         replication=self.replication.value, retention_days=self.retention.value)
@@ -136,24 +114,23 @@ class TrafficStorageEstimator(FollowsQuestion, _Estimator):
         self.working.value = working_html(t, s, bw)
         self.say.value = say_html(f"{t.say()} {s.say()} {bw.say()}")
 
-    @classmethod
-    def for_question(cls, question, **overrides) -> "TrafficStorageEstimator":
-        """Prefilled from a question's assumed scale (daily users and actions per user per day)."""
-        return cls(daily_active_users=question.daily_active_users,
-                   actions_per_user_per_day=question.actions_per_user_per_day, **overrides)
-
     def use_question(self, question) -> None:
-        """Take another question's assumed scale (the other inputs stay)."""
+        """Take a question's assumed scale: daily users and actions per user per day (the other inputs stay)."""
         self.users.value, self.actions.value = question.daily_active_users, question.actions_per_user_per_day
 
 
-class ServingEstimator(FollowsQuestion, _Estimator):
-    """How many replicas or GPUs serve the peak, whether the model fits, and what it costs a month."""
+class ServingEstimator(_Estimator):
+    """How many replicas or GPUs serve the peak, whether the model fits, and what it costs a month.
+
+    ``fleet`` (a trait) is the latest :class:`~widgets.tools.capacity.ServingFleet`; a rollout planner links to it.
+    """
+
+    fleet = traitlets.Any(None, allow_none=True, help="the serving fleet computed from the inputs")
 
     def __init__(self, peak_rps: float = 5_000.0, hardware: str | None = None, latency_ms: float = 20.0,
                  batch_size: float = 8, target_utilisation: float = 0.6, redundancy: float = 0.25,
-                 model_gb: float = 2.0, cache_gb: float = 1.0):
-        super().__init__()
+                 model_gb: float = 2.0, cache_gb: float = 1.0, question=None):
+        super().__init__(question=question)
         profiles = cap.load_hardware()
         names = list(profiles["name"])
         self.peak = _number(peak_rps, "Peak requests / s")
@@ -167,9 +144,6 @@ class ServingEstimator(FollowsQuestion, _Estimator):
         self.cache_gb = _number(cache_gb, "Caches (GB)")
         self._controls = (self.peak, self.hardware, self.latency, self.batch, self.utilisation, self.redundancy,
                           self.model_gb, self.cache_gb)
-        self._outputs()
-        self.fleet = None
-        self._listeners = []
         self.children = [
             W.HBox([W.VBox([self.peak, self.hardware, self.latency, self.batch]),
                     W.VBox([self.utilisation, self.redundancy, self.model_gb, self.cache_gb])],
@@ -177,9 +151,9 @@ class ServingEstimator(FollowsQuestion, _Estimator):
             self.message, self.numbers, self.working, self.say]
         self.add_class("mlsd-serving-estimator")
         self._wire()
-        self.update()
+        self.start()
 
-    def _compute_and_show(self) -> None:
+    def compute(self) -> None:
         f = cap.serving_fleet(self.peak.value, self.hardware.value, latency_ms=self.latency.value,
                               batch_size=self.batch.value, target_utilisation=self.utilisation.value,
                               redundancy=self.redundancy.value, model_gb=self.model_gb.value,
@@ -195,19 +169,6 @@ class ServingEstimator(FollowsQuestion, _Estimator):
         ], cls="mlsd-capacity-table")
         self.working.value = working_html(f)
         self.say.value = say_html(f.say())
-        for listener in self._listeners:
-            listener(f)
-
-    def on_fleet(self, callback) -> None:
-        """Call ``callback(fleet)`` now and whenever the fleet is recomputed."""
-        self._listeners.append(callback)
-        if self.fleet is not None:
-            callback(self.fleet)
-
-    @classmethod
-    def for_question(cls, question, **overrides) -> "ServingEstimator":
-        """Prefilled with the peak traffic of a question's assumed scale (peak factor 2)."""
-        return cls(peak_rps=cls._question_peak(question), **overrides)
 
     @staticmethod
     def _question_peak(question) -> float:
@@ -215,7 +176,7 @@ class ServingEstimator(FollowsQuestion, _Estimator):
         return round(peak, -1) or 1.0
 
     def use_question(self, question) -> None:
-        """Take another question's peak traffic (the other inputs stay)."""
+        """Take the peak traffic of a question's assumed scale, peak factor 2 (the other inputs stay)."""
         self.peak.value = self._question_peak(question)
 
 
@@ -231,17 +192,15 @@ class LatencyBudgetEstimator(_Estimator):
         self.stage_boxes = {name: _number(ms, f"{name} (ms)") for name, ms in stages.items()}
         self.target = _number(target_ms, "p99 target (ms)")
         self._controls = (*self.stage_boxes.values(), self.target)
-        self._outputs()
-        self.chart = W.Image(format="png")
-        self._fig, (self._ax,) = new_figure(6.5, 2.9)
+        (self._ax,) = self.plot(6.5, 2.9)
         self.children = [W.HBox([W.VBox(list(self.stage_boxes.values())), W.VBox([self.target])],
                                 layout=W.Layout(flex_flow="row wrap")),
                          self.message, self.chart, self.working, self.say]
         self.add_class("mlsd-latency-estimator")
         self._wire()
-        self.update()
+        self.start()
 
-    def _compute_and_show(self) -> None:
+    def compute(self) -> None:
         b = cap.latency_budget({n: box.value for n, box in self.stage_boxes.items()}, self.target.value)
         self.budget = b
         ax = self._ax
@@ -263,12 +222,19 @@ class LatencyBudgetEstimator(_Estimator):
         self.say.value = say_html(b.say())
 
 
-class RolloutPlanner(FollowsQuestion, _Estimator):
-    """A/B test size and duration, a canary schedule and the cost of shadow traffic."""
+class RolloutPlanner(_Estimator):
+    """A/B test size and duration, a canary schedule and the cost of shadow traffic.
+
+    Given a :class:`ServingEstimator` (``serving``), the planner prices shadow traffic on its fleet and
+    follows it (its ``fleet`` trait is linked to the estimator's).
+    """
+
+    fleet = traitlets.Any(None, allow_none=True, help="the serving fleet shadow traffic is priced on")
 
     def __init__(self, baseline_rate: float = 0.05, minimum_detectable_effect: float = 0.05,
-                 daily_users: float = 1e6, allocated_share: float = 0.1, alpha: float = 0.05, power: float = 0.8):
-        super().__init__()
+                 daily_users: float = 1e6, allocated_share: float = 0.1, alpha: float = 0.05, power: float = 0.8,
+                 serving: ServingEstimator | None = None, question=None):
+        super().__init__(question=question)
         self.baseline = _number(baseline_rate, "Baseline rate (0-1)")
         self.mde = _number(minimum_detectable_effect, "Smallest lift (relative)")
         self.alpha = _number(alpha, "Significance level")
@@ -281,8 +247,6 @@ class RolloutPlanner(FollowsQuestion, _Estimator):
         self.shadow_share = _number(1.0, "Shadow traffic share (0-1)")
         self._controls = (self.baseline, self.mde, self.alpha, self.power, self.daily_users, self.share,
                           self.method, self.shadow_share)
-        self.fleet = None
-        self._outputs()
         self.canary = W.HTML()
         self.children = [W.HBox([W.VBox([self.baseline, self.mde, self.alpha, self.power]),
                                  W.VBox([self.daily_users, self.share, self.shadow_share])],
@@ -290,26 +254,20 @@ class RolloutPlanner(FollowsQuestion, _Estimator):
                          self.method, self.message, self.numbers, self.canary, self.working, self.say]
         self.add_class("mlsd-rollout-planner")
         self._wire()
-        self.update()
-
-    @classmethod
-    def for_question(cls, question, serving: ServingEstimator | None = None, **overrides) -> "RolloutPlanner":
-        """Prefilled with a question's daily users; prices shadow traffic on ``serving``'s fleet."""
-        planner = cls(daily_users=question.daily_active_users, **overrides)
+        self.observe(self._redraw, names="fleet")
         if serving is not None:
-            serving.on_fleet(planner.use_fleet)
-        return planner
+            self.price_shadow_on(serving)
+        self.start()
+
+    def price_shadow_on(self, serving: ServingEstimator) -> None:
+        """Price shadow traffic on ``serving``'s fleet, now and whenever it is recomputed."""
+        traitlets.dlink((serving, "fleet"), (self, "fleet"))
 
     def use_question(self, question) -> None:
-        """Take another question's daily users (the other inputs stay)."""
+        """Take a question's daily users (the other inputs stay)."""
         self.daily_users.value = question.daily_active_users
 
-    def use_fleet(self, fleet) -> None:
-        """Price shadow traffic on this serving fleet (from a :class:`ServingEstimator`)."""
-        self.fleet = fleet
-        self.update()
-
-    def _compute_and_show(self) -> None:
+    def compute(self) -> None:
         plan = cap.rollout_plan(self.baseline.value, self.mde.value, self.daily_users.value, self.share.value,
                                 self.alpha.value, self.power.value, self.method.value, self.fleet,
                                 self.shadow_share.value)
@@ -350,16 +308,15 @@ class TrainingEstimator(_Estimator):
         self.optimizer_states = _number(optimizer_states, "Optimizer states (Adam: 2)")
         self._controls = (self.parameters, self.tokens, self.hardware, self.devices, self.mfu, self.entities,
                           self.dimension, self.value_bytes, self.optimizer_states)
-        self._outputs()
         self.children = [W.HBox([W.VBox([self.parameters, self.tokens, self.hardware, self.devices, self.mfu]),
                                  W.VBox([self.entities, self.dimension, self.value_bytes, self.optimizer_states])],
                                 layout=W.Layout(flex_flow="row wrap")),
                          self.message, self.numbers, self.working, self.say]
         self.add_class("mlsd-training-estimator")
         self._wire()
-        self.update()
+        self.start()
 
-    def _compute_and_show(self) -> None:
+    def compute(self) -> None:
         def whole(box, name):
             if box.value != int(box.value):
                 raise ValueError(f"{name} must be a whole number, got {box.value:g}.")

@@ -17,15 +17,15 @@ from widgets.tools.contamination import (
     check_held_out,
     contamination_study,
 )
-from widgets.views._events import Coalesced
-from widgets.views._figures import COLOURS, BlitFigure, new_figure
+from widgets.views._base import ToolView
+from widgets.views._figures import COLOURS
 from widgets.views._html import Cell, error_html, html, say_html, table_html
 from widgets.views._palette import BLUE, GREEN, RED
 
 BAR_COLOURS = (RED, BLUE, GREEN)
 
 
-class ContaminationExplorer(W.VBox):
+class ContaminationExplorer(ToolView):
     """Pick a data set, the held-out share, how rows are tied together and the model; compare the
     random split's validation score with the honest split's and with the final test score."""
 
@@ -50,13 +50,8 @@ class ContaminationExplorer(W.VBox):
             style={"description_width": "initial"}, layout=W.Layout(width="32em"))
         self.model = W.ToggleButtons(options=MODELS, value=model if model in MODELS else MODELS[0],
                                      description="Model")
-        self.about = W.HTML()
-        self.message = W.HTML()
-        self.numbers = W.HTML()
-        self.say = W.HTML()
-        self.chart = W.Image(format="png")
         self.study = None
-        self._fig, (self._ax,) = new_figure(5.6, 3.0)
+        (self._ax,) = self.plot(5.6, 3.0)
         ax = self._ax
         self._bars = ax.bar(np.arange(3), np.zeros(3), 0.6, color=BAR_COLOURS)
         self._labels = [ax.text(i, 0, "", ha="center", va="bottom", fontsize=9) for i in range(3)]
@@ -65,12 +60,9 @@ class ContaminationExplorer(W.VBox):
         ax.set_xlim(-0.5, 3.0)
         ax.set_ylim(0.4, 1.0)
         ax.set_ylabel("ROC AUC")
-        self._blit = BlitFigure(self._fig)
         self._blit.animate(*self._bars, *self._labels)
         self._kind = None
-        redraw = Coalesced(self.update)
-        for control in (self.dataset, self.held_out, self.reviews_per_author, self.date_resolution, self.model):
-            control.observe(redraw, names="value")
+        self.watch(self.dataset, self.held_out, self.reviews_per_author, self.date_resolution, self.model)
         self.children = [self.dataset, self.held_out, self.reviews_per_author, self.date_resolution, self.model,
                          self.about, self.message,
                          W.HBox([self.chart, self.numbers],

@@ -7,8 +7,7 @@ import ipywidgets as W
 import numpy as np
 
 from widgets.tools.fairness import fairness_study
-from widgets.views._events import Coalesced
-from widgets.views._figures import BlitFigure, new_figure
+from widgets.views._base import ToolView
 from widgets.views._html import Cell, error_html, say_html, table_html
 from widgets.views._palette import SERIES
 
@@ -16,7 +15,7 @@ RATES = ("selection_rate", "tpr", "fpr", "precision")
 GROUP_COLOURS = SERIES[:4]
 
 
-class FairnessExplorer(W.VBox):
+class FairnessExplorer(ToolView):
     def __init__(self, threshold: float = 0.5):
         super().__init__()
         self.study = fairness_study()
@@ -28,11 +27,7 @@ class FairnessExplorer(W.VBox):
                           for g in names}
         self.equalise = W.Button(description=f"Equalise TPR to group {names[0]}", icon="balance-scale",
                                  tooltip="Set every other group's threshold to reach the first group's TPR")
-        self.message = W.HTML()
-        self.numbers = W.HTML()
-        self.say = W.HTML()
-        self.chart = W.Image(format="png")
-        self._fig, (self._ax,) = new_figure(6.5, 3.0)
+        (self._ax,) = self.plot(6.5, 3.0)
         x = np.arange(len(RATES))
         width = 0.8 / len(names)
         self._bars = {g: self._ax.bar(x + (i - (len(names) - 1) / 2) * width, np.zeros(len(RATES)), width,
@@ -41,11 +36,8 @@ class FairnessExplorer(W.VBox):
         self._ax.set_ylim(0, 1)
         self._ax.legend(fontsize=8)
         self._ax.set_title("rates per group", fontsize=10)
-        self._blit = BlitFigure(self._fig)
         self._blit.animate(*[bar for bars in self._bars.values() for bar in bars])
-        redraw = Coalesced(self.update)
-        for control in (self.mode, self.shared, *self.per_group.values()):
-            control.observe(redraw, names="value")
+        self.watch(self.mode, self.shared, *self.per_group.values())
         self.equalise.on_click(self._equalise)
         self.group_box = W.VBox([*self.per_group.values(), self.equalise])
         self.children = [self.mode, self.shared, self.group_box, self.message,

@@ -7,8 +7,8 @@ import ipywidgets as W
 import numpy as np
 
 from widgets.tools import features as F
-from widgets.views._events import Coalesced
-from widgets.views._figures import COLOURS, BlitFigure, new_figure
+from widgets.views._base import ToolView
+from widgets.views._figures import COLOURS
 from widgets.views._html import Cell, Row, error_html, html, say_html, table_html
 from widgets.views._palette import PALETTE
 
@@ -17,7 +17,7 @@ ROW_CLASSES = ("one-hot", "hashing", "target", "naive")
 RAW, BANDS = "raw number", "named bands"
 
 
-class FeatureExplorer(W.VBox):
+class FeatureExplorer(ToolView):
     def __init__(self, missing: str = "median", bands: int | None = None, encoding: str = "one-hot",
                  buckets: int = 64):
         super().__init__()
@@ -31,17 +31,10 @@ class FeatureExplorer(W.VBox):
                                    style={"description_width": "initial"}, layout=W.Layout(width="380px"))
         self.n_buckets = W.IntText(value=buckets, description="Hash buckets", style={"description_width": "initial"},
                                    layout=W.Layout(width="200px"))
-        self.about = W.HTML()
-        self.message = W.HTML()
-        self.numbers = W.HTML()
         self.comparison = W.HTML()
-        self.say = W.HTML()
-        self.chart = W.Image(format="png")
         self.results = None
         self._build_chart()
-        redraw = Coalesced(self.update)
-        for control in (self.missing, self.binning, self.n_bands, self.encoding, self.n_buckets):
-            control.observe(redraw, names="value")
+        self.watch(self.missing, self.binning, self.n_bands, self.encoding, self.n_buckets)
         rows = W.Layout(flex_flow="row wrap", align_items="center")
         self.children = [W.HBox([self.missing, self.binning, self.n_bands], layout=rows),
                          W.HBox([self.encoding, self.n_buckets], layout=rows),
@@ -52,7 +45,7 @@ class FeatureExplorer(W.VBox):
         self.update()
 
     def _build_chart(self) -> None:
-        self._fig, (self._ax,) = new_figure(5.6, 3.0)
+        (self._ax,) = self.plot(5.6, 3.0)
         x = np.arange(len(F.ENCODINGS))
         self._bars = self._ax.bar(x, np.full(x.size, 0.5), 0.6, bottom=0.5, color=COLOURS["before"],
                                   label="validation AUC")
@@ -64,7 +57,6 @@ class FeatureExplorer(W.VBox):
         self._ax.set_ylabel("ROC AUC")
         self._ax.legend(fontsize=8, loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=2, frameon=False,
                         markerscale=0.5)
-        self._blit = BlitFigure(self._fig)
         self._blit.animate(*self._bars, self._train_marks, *self._labels)
 
     def choice(self) -> tuple:

@@ -19,8 +19,7 @@ from widgets.tools.model_choice import (
     format_us,
     model_choice_study,
 )
-from widgets.views._events import Coalesced
-from widgets.views._figures import BlitFigure, new_figure
+from widgets.views._base import ToolView
 from widgets.views._html import PALETTE, Cell, Markup, Row, error_html, html, say_html, table_html
 from widgets.views._palette import BLUE, CYAN, DARK_GREY, GREEN, LIGHT_GREY, ORANGE, PURPLE
 
@@ -31,7 +30,7 @@ CHOSEN = GREEN
 MISS = f"color:{PALETTE['error']}"
 
 
-class ModelChoiceExplorer(W.VBox):
+class ModelChoiceExplorer(ToolView):
     """A p99 budget box, a minimum-accuracy slider and a "Measure again" button; a chart of accuracy
     against p99 latency with both limits drawn, a table a row per model (the pick highlighted) and the
     sentence to say."""
@@ -47,17 +46,10 @@ class ModelChoiceExplorer(W.VBox):
                                          layout=W.Layout(width="420px"))
         self.measure_again = W.Button(description="Measure again", icon="stopwatch",
                                       tooltip="Time every model's predictions again on this machine")
-        self.about = W.HTML()
-        self.message = W.HTML()
-        self.chart = W.Image(format="png", layout=W.Layout(align_self="flex-start"))   # its own size, not stretched
-        self.numbers = W.HTML()
-        self.say = W.HTML()
+        self.chart.layout = W.Layout(align_self="flex-start")   # its own size, not stretched
         self.choice = None
-        self._fig, (self._ax,) = new_figure(6.4, 3.8)
-        self._blit = BlitFigure(self._fig)
-        self._redraw = Coalesced(self.update)
-        for control in (self.budget, self.min_quality):
-            control.observe(self._redraw, names="value")
+        (self._ax,) = self.plot(6.4, 3.8)
+        self.watch(self.budget, self.min_quality)
         self.measure_again.on_click(self._measure_again)
         self.children = [self.about,
                          W.HBox([self.budget, self.min_quality, self.measure_again],

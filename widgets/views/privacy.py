@@ -17,8 +17,8 @@ from widgets.tools.privacy import (
     load_people_sample,
     sample_report,
 )
-from widgets.views._events import Coalesced
-from widgets.views._figures import COLOURS, BlitFigure, new_figure
+from widgets.views._base import ToolView
+from widgets.views._figures import COLOURS
 from widgets.views._html import PALETTE, Cell, Markup, Row, error_html, html, say_html, table_html
 from widgets.views._palette import RED
 
@@ -34,7 +34,7 @@ def _size_edges(n: int) -> np.ndarray:
     return np.array(edges + [n + 1])
 
 
-class PrivacyExplorer(W.VBox):
+class PrivacyExplorer(ToolView):
     """Coarsen the quasi-identifiers of a sample patient table and watch k, suppression and loss.
 
     The table is ``data/people_sample.csv``; the numbers come from :func:`widgets.tools.privacy.anonymise`.
@@ -64,17 +64,11 @@ class PrivacyExplorer(W.VBox):
             "also find elsewhere (a voter roll, a social profile) and join on; {} is the secret, and "
             "{} is what analysts still need. Unticked columns are released unchanged.</i>",
             n, SENSITIVE, OUTCOME.replace("_", " ")))
-        self.message = W.HTML()
-        self.numbers = W.HTML()
         self.preview = W.HTML()
-        self.say = W.HTML()
-        self.chart = W.Image(format="png")
         self.report = None
         self._build_chart(n)
-        redraw = Coalesced(self.update)
-        for control in (*self.quasi_identifiers.values(), self.age_bin, self.zip_digits, self.gender, self.marital,
-                        self.target_k, self.l_diversity):
-            control.observe(redraw, names="value")
+        self.watch(*self.quasi_identifiers.values(), self.age_bin, self.zip_digits, self.gender, self.marital,
+                   self.target_k, self.l_diversity)
         self.children = [
             self.about,
             W.HBox([W.Label("Quasi-identifiers:", layout=W.Layout(width="9em")), *self.quasi_identifiers.values()]),
@@ -90,7 +84,7 @@ class PrivacyExplorer(W.VBox):
     def _build_chart(self, n: int) -> None:
         self._edges = _size_edges(n)
         lo, hi = self._edges[:-1], self._edges[1:]
-        self._fig, (self._ax,) = new_figure(5.6, 3.0)
+        (self._ax,) = self.plot(5.6, 3.0)
         zeros = np.zeros(len(lo))
         self._below = self._ax.bar(lo, zeros, width=hi - lo, align="edge", color=BELOW, edgecolor="white",
                                    linewidth=0.5, label="in a group below k (suppressed)")
@@ -113,7 +107,6 @@ class PrivacyExplorer(W.VBox):
                      ylabel="people (square-root scale)")
         self._ax.legend(fontsize=8, loc="lower left", bbox_to_anchor=(0, 1.01), ncols=2, frameon=False,
                         borderaxespad=0, handlelength=1)
-        self._blit = BlitFigure(self._fig)
         self._blit.animate(*self._below, *self._ok, self._k_line, self._k_text)
 
     def _draw_chart(self, report) -> None:

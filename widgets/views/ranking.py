@@ -6,13 +6,13 @@ import ipywidgets as W
 import numpy as np
 
 from widgets.tools.ranking import SCENARIOS, compare_lists, parse_grades, ranker_curves
-from widgets.views._events import Coalesced
-from widgets.views._figures import COLOURS, BlitFigure, new_figure
+from widgets.views._base import ToolView
+from widgets.views._figures import COLOURS
 from widgets.views._html import PALETTE, Cell, Row, error_html, html, muted_html, say_html, table_html
 from widgets.views._palette import LIGHT_GREY
 
 
-class ListExplorer(W.VBox):
+class ListExplorer(ToolView):
     """Edit two rankings of the same query (grades in rank order), move k, compare P@k and nDCG@k.
 
     The chart shows each position's contribution to DCG (grade times ``1/log2(rank + 1)``); the
@@ -24,26 +24,17 @@ class ListExplorer(W.VBox):
         a, b, _ = SCENARIOS[scenario]
         self.scenario = W.Dropdown(options=list(SCENARIOS), value=scenario, description="Scenario",
                                    layout=W.Layout(width="32em"))
-        self.about = W.HTML()
         self.list_a = W.Text(" ".join(map(str, a)), description="List A", continuous_update=False,
                              layout=W.Layout(width="32em"))
         self.list_b = W.Text(" ".join(map(str, b)), description="List B", continuous_update=False,
                              layout=W.Layout(width="32em"))
         self.ideal_button = W.Button(description="B = ideal order", tooltip="Sort list A's grades best first into B")
         self.k = W.IntSlider(value=k, min=1, max=len(a), description="k")
-        self.message = W.HTML()
-        self.numbers = W.HTML()
-        self.working = W.HTML()
-        self.say = W.HTML()
-        self.chart = W.Image(format="png")
-        self._fig, (self._ax,) = new_figure(7.5, 2.8)
-        self._blit = BlitFigure(self._fig)
+        (self._ax,) = self.plot(7.5, 2.8)
         self._bars = None
         self._cut = None
-        self._redraw = Coalesced(self.update)
         self.scenario.observe(self._on_scenario, names="value")
-        for control in (self.list_a, self.list_b, self.k):
-            control.observe(self._redraw, names="value")
+        self.watch(self.list_a, self.list_b, self.k)
         self.ideal_button.on_click(self._ideal)
         self.children = [
             W.HBox([self.scenario]), self.about,
@@ -123,7 +114,7 @@ class ListExplorer(W.VBox):
         self.chart.value = self._blit.png()
 
 
-class RankerExplorer(W.VBox):
+class RankerExplorer(ToolView):
     """Random, popularity and matrix-factorisation rankers on the recommendation data set."""
 
     def __init__(self, k: int = 10):
@@ -131,10 +122,7 @@ class RankerExplorer(W.VBox):
         self.curves = ranker_curves()
         ks = self.curves.ks
         self.k = W.IntSlider(value=k, min=1, max=int(ks[-1]), description="k")
-        self.numbers = W.HTML()
-        self.say = W.HTML()
-        self.chart = W.Image(format="png")
-        self._fig, axes = new_figure(9, 3.2, ncols=2)
+        axes = self.plot(9, 3.2, ncols=2)
         self._markers = []
         for ax, table, label in ((axes[0], self.curves.precision, "precision@k"), (axes[1], self.curves.ndcg, "ndcg@k")):
             for name, values in table.items():
@@ -143,9 +131,8 @@ class RankerExplorer(W.VBox):
             ax.set_xlabel("k")
             ax.set_title(label, fontsize=10)
         axes[0].legend(fontsize=8)
-        self._blit = BlitFigure(self._fig)
         self._blit.animate(*self._markers)
-        self.k.observe(Coalesced(self.update), names="value")
+        self.watch(self.k)
         self.children = [self.k, W.HBox([self.chart, self.numbers], layout=W.Layout(flex_flow="row wrap")), self.say]
         self.add_class("mlsd-ranker-explorer")
         self.update()

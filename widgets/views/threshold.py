@@ -7,12 +7,12 @@ import ipywidgets as W
 import numpy as np
 
 from widgets.tools.threshold import threshold_study
-from widgets.views._events import Coalesced
-from widgets.views._figures import COLOURS, BlitFigure, new_figure
+from widgets.views._base import ToolView
+from widgets.views._figures import COLOURS
 from widgets.views._html import Row, error_html, html, say_html, table_html
 
 
-class ThresholdExplorer(W.VBox):
+class ThresholdExplorer(ToolView):
     def __init__(self, dataset: str = "fraud-like", positive_share: float = 0.02, threshold: float = 0.5,
                  cost_fp: float = 1.0, cost_fn: float = 20.0):
         super().__init__()
@@ -23,19 +23,11 @@ class ThresholdExplorer(W.VBox):
         self.cost_fp = W.BoundedFloatText(value=cost_fp, min=0, max=1e9, description="Cost of FP")
         self.cost_fn = W.BoundedFloatText(value=cost_fn, min=0, max=1e9, description="Cost of FN")
         self.use_optimal = W.Button(description="Use the cheapest threshold", icon="bullseye")
-        self.about = W.HTML()
-        self.message = W.HTML()
-        self.numbers = W.HTML()
-        self.say = W.HTML()
-        self.chart = W.Image(format="png")
-        self._fig, (self._cm_ax, self._pr_ax, self._roc_ax) = new_figure(10, 3.2, ncols=3)
-        self._blit = BlitFigure(self._fig)
+        (self._cm_ax, self._pr_ax, self._roc_ax) = self.plot(10, 3.2, ncols=3)
         self.study = None
-        self._redraw = Coalesced(self.update)
         self.dataset.observe(self._refit, names="value")
         self.share.observe(self._refit, names="value")
-        for control in (self.threshold, self.cost_fp, self.cost_fn):
-            control.observe(self._redraw, names="value")
+        self.watch(self.threshold, self.cost_fp, self.cost_fn)
         self.use_optimal.on_click(self._jump_to_optimal)
         self.children = [self.dataset, self.share, self.about, self.threshold,
                          W.HBox([self.cost_fp, self.cost_fn, self.use_optimal], layout=W.Layout(flex_flow="row wrap")),

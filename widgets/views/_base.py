@@ -1,0 +1,84 @@
+"""The base of every tool view (explorers and estimators): the outputs they all show, a coalesced redraw,
+a message instead of an exception, and the question a tool can follow.
+
+A tool that is prefilled from a question (the traffic estimator from its scale, the architecture from
+its problem type) overrides :meth:`ToolView.use_question`; ``tool.follow(page)`` links the page's
+``question`` trait to the tool's (``traitlets.dlink``, the ipywidgets way), so the tool moves with the
+page: when a preheated kernel learns the URL's question, and whenever the page changes question.
+"""
+
+from __future__ import annotations
+
+import ipywidgets as W
+import traitlets
+
+from widgets.practice.questions import Question
+from widgets.views._events import Coalesced
+from widgets.views._figures import BlitFigure, new_figure
+from widgets.views._html import error_html
+
+
+class ToolView(W.VBox):
+    """A tool: controls, a chart, numbers, the working and a sentence to say, and a message line.
+
+    Subclasses build their controls, call :meth:`watch` with them, lay out ``children``, implement
+    :meth:`compute` (raise ``ValueError`` with a readable message for a bad input: it is shown in
+    :attr:`message` and the last good numbers stay) and end their ``__init__`` with :meth:`start`.
+    ``question=`` prefills the tool from a question (see :meth:`use_question`).
+    """
+
+    question = traitlets.Instance(Question, allow_none=True, help="the question the tool is prefilled from")
+
+    def __init__(self, question: Question | None = None, **kwargs):
+        super().__init__(**kwargs)
+        self._first_question = question   # taken in start(), once the controls exist
+        self.about = W.HTML()
+        self.message = W.HTML()
+        self.numbers = W.HTML()
+        self.working = W.HTML()
+        self.say = W.HTML()
+        self.chart = W.Image(format="png")
+        self._redraw = Coalesced(self.update)
+
+    def plot(self, width: float, height: float, **kwargs):
+        """A figure of ``width`` x ``height`` inches redrawn by blitting; returns its axes."""
+        self._fig, axes = new_figure(width, height, **kwargs)
+        self._blit = BlitFigure(self._fig)
+        return axes
+
+    def watch(self, *controls) -> None:
+        """Redraw (once per burst of changes) whenever one of ``controls`` changes value."""
+        for control in controls:
+            control.observe(self._redraw, names="value")
+
+    def update(self) -> None:
+        """Compute and show; a ``ValueError`` becomes the message and the last good result stays."""
+        try:
+            self.compute()
+        except ValueError as exc:
+            self.message.value = error_html(str(exc))
+            return
+        self.message.value = ""
+
+    def compute(self) -> None:  # pragma: no cover - every tool defines it
+        raise NotImplementedError
+
+    def start(self) -> None:
+        """The end of a subclass's ``__init__``: draw, then take the question it was given, if any."""
+        self.update()
+        if self._first_question is not None:
+            self.question = self._first_question
+
+    # -- following a page's question ---------------------------------------------------------
+    def follow(self, page) -> "ToolView":
+        """Take the question of ``page`` (a :class:`~widgets.pages.step.StepPage`) now and whenever it changes."""
+        traitlets.dlink((page, "question"), (self, "question"))
+        return self
+
+    @traitlets.observe("question")
+    def _question_changed(self, change) -> None:
+        if change.new is not None:
+            self.use_question(change.new)
+
+    def use_question(self, question: Question) -> None:
+        """Prefill from ``question``; tools that depend on no question keep this no-op."""
