@@ -23,7 +23,7 @@ def _type_and_wait(page, text: str) -> None:
 
 
 def test_practise_again_from_the_start_page_and_from_a_step(page, open_app, widget_button, questions,
-                                                            assert_clean_page):
+                                                            assert_clean_page, save_screenshots):
     assert QUESTION in questions
     open_app("01-define-the-problem.ipynb", ".mlsd-clock", question=QUESTION, participant=NAME)
     _type_and_wait(page, "First practice: rank listings by booking probability.")
@@ -56,8 +56,10 @@ def test_practise_again_from_the_start_page_and_from_a_step(page, open_app, widg
     expect(first).to_contain_text(re.compile(r"^1:\s+started"))
     practice.select_option(value=first.get_attribute("value"))
     expect(page.locator("table.mlsd-plan tbody tr").first).to_contain_text("7 words")
+    save_screenshots(page, "start-page-practices", top=".mlsd-plan")
     page.locator(".mlsd-step-link").first.click()
     expect(page.locator(".mlsd-answer-text textarea")).to_have_value(
         "First practice: rank listings by booking probability.", timeout=60_000)
     expect(page.locator(".mlsd-practice")).to_contain_text("Practice 1 of 3")
+    save_screenshots(page, "step-earlier-practice", top=".mlsd-question")
     assert_clean_page(page)
