@@ -13,7 +13,8 @@ from .conftest import NOTEBOOKS, serve_voila
 pytestmark = pytest.mark.browser
 
 #: A few pages, light and heavy: every notebook of the folder gets a preheated kernel.
-PAGES = ("00-start-here.ipynb", "01-define-the-problem.ipynb", "03-model-architecture.ipynb", "06-wrap-up.ipynb")
+PAGES = ("00-start-here.ipynb", "01-define-the-problem.ipynb", "03-model-architecture.ipynb",
+         "05-deploy-serve-monitor.ipynb", "06-wrap-up.ipynb")
 #: Not the bank's first question, and of another problem type, so a page that ignored the URL would show.
 QUESTION = "youtube-offensive-content"
 PARTICIPANT = "Preheat Tester"
@@ -60,6 +61,19 @@ def test_preheated_pages_open_on_the_urls_question(page, preheated_server, quest
     # built in the pool with the first question's scale, then moved to this question's
     users_m = round(float(asked["daily_active_users"]) / 1e6)
     expect(page.locator(".mlsd-traffic-estimator .mlsd-say")).to_contain_text(f"{users_m}M daily users")
+    # the problem-type guide too: it was built for the first question's type (recommendation)
+    expect(page.locator(".mlsd-problem-type-guide .widget-toggle-button.mod-active")).to_have_text(
+        asked["problem_type"].capitalize())
+    assert_clean_page(page)
+
+    page.goto(f"{preheated_server}/05-deploy-serve-monitor.ipynb{query}")
+    expect(page.locator(".mlsd-question-title")).to_have_text(asked["title"], timeout=30_000)
+    from widgets.tools.capacity import traffic
+
+    peak = round(traffic(float(asked["daily_active_users"]), float(asked["actions_per_user_per_day"])).peak_rps, -1)
+    expect(page.locator(".mlsd-serving-estimator input").first).to_have_value(f"{peak:g}")
+    expect(page.get_by_role("spinbutton", name="Daily users")).to_have_value(str(int(asked["daily_active_users"])))
+    assert_clean_page(page)
 
     page.goto(f"{preheated_server}/06-wrap-up.ipynb{query}")
     expect(page.locator(".mlsd-question-title")).to_have_text(asked["title"], timeout=30_000)

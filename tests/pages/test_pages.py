@@ -12,13 +12,17 @@ from widgets.views.problem_types import ProblemTypeGuide
 
 def test_start_page_filters_picks_and_remembers():
     page = StartPage(participant="Ada")
-    everything = page.table.value.count("<tr>")
+    everything = page.table.value.count("<tr")
     page.type_filter.value = "ranking"
     ranking = page.filtered()
     assert ranking and all(q.problem_type == "ranking" for q in ranking)
     assert f"{len(ranking)} of 51 questions" in page.table.value
-    assert page.table.value.count("<tr>") < everything
-    assert all(qid in {q.id for q in ranking} for _, qid in page.picker.options[1:])
+    assert page.table.value.count("<tr") < everything
+    assert all(qid in {q.id for q in ranking} for _, qid in page.picker.options)
+    # the table, the dropdown and the card agree: the chosen question is one the filters show
+    assert page.context.question.id in ranking and page.picker.value == page.context.question.id
+    assert page.context.question.title in page.card.value
+    assert f"data-question='{page.context.question.id}'" in page.table.value and "mlsd-chosen" in page.table.value
 
     target = list(ranking)[-1]
     page.picker.value = target.id

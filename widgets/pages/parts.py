@@ -81,6 +81,20 @@ def show_links(area: W.Widget, markup: str) -> None:
         area.append_display_data(HTML(markup))
 
 
+class PageAddress(W.HTML):
+    """The page's own address, kept by the browser (Voila only): a hidden link that the workbook's template
+    copies into the address bar whenever it changes, so that a reload or a bookmark keeps the question and
+    the name the page shows. Nothing in JupyterLab."""
+
+    def __init__(self, notebook: str):
+        super().__init__(layout=W.Layout(display="none"))
+        self.notebook = notebook
+
+    def show(self, ctx: Context | None) -> None:
+        if ctx is not None and under_voila():
+            self.value = html("<a class='mlsd-self-link' href='{}'></a>", page_link(self.notebook, ctx))
+
+
 class ExportPanel(W.VBox):
     """Export the current practice session as Markdown and JSON: download links and files.
 

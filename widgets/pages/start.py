@@ -6,28 +6,45 @@ import time
 
 import ipywidgets as W
 
-from widgets.pages.parts import ExportPanel, link_area, open_store, question_card, show_links
+from widgets.pages.parts import ExportPanel, PageAddress, link_area, open_store, question_card, show_links
 from widgets.practice.clock import format_elapsed
-from widgets.practice.context import ASK_FOR_NAME, Context, notebook_name, page_link, resolve_context
+from widgets.practice.context import (
+    ASK_FOR_NAME,
+    START_PAGE,
+    Context,
+    notebook_name,
+    page_link,
+    remember,
+    resolve_context,
+)
 from widgets.practice.framework import PROBLEM_TYPES, load_framework
 from widgets.practice.questions import load_bank
 from widgets.practice.store import StoreError, clean_participant
-from widgets.views._html import TABLE_STYLE, Markup, html, join, message_html, table_html
+from widgets.views._events import Coalesced
+from widgets.views._html import TABLE_STYLE, Markup, Row, html, join, message_html, table_html
 from widgets.views._voila import wait_for_request
+
+#: Seconds of a pause in typing before a name or a search takes effect.
+TYPING_DELAY = 0.25
 
 ANY = "any"
 _TABLE_STYLE = Markup(
     "<style>.mlsd-bank{border-collapse:collapse;width:100%;font-size:0.92em}"
-    ".mlsd-bank th,.mlsd-bank td{text-align:left;padding:3px 10px 3px 0;vertical-align:top}"
-    ".mlsd-bank thead th{border-bottom:2px solid var(--jp-border-color1, #d1d5db);position:sticky;top:0;background:var(--jp-layout-color0,#fff)}"
-    ".mlsd-bank tbody tr:nth-child(even){background:rgba(127,127,127,0.08)}"
-    ".mlsd-bank code{color:var(--jp-content-font-color2, #6b7280);font-size:0.85em}</style>"
+    ".mlsd-bank th,.mlsd-bank td{text-align:left;padding:3px 10px 3px 4px;vertical-align:baseline}"
+    ".mlsd-bank thead th{border-bottom:2px solid var(--jp-border-color1, #d1d5db);position:sticky;top:0;"
+    "background:var(--jp-layout-color0,#fff)}"
+    ".mlsd-bank tbody tr{cursor:pointer}.mlsd-bank tbody tr:nth-child(even){background:rgba(127,127,127,0.08)}"
+    ".mlsd-bank tbody tr:hover{background:rgba(37,99,235,0.12)}"
+    ".mlsd-bank tbody tr.mlsd-chosen{background:rgba(37,99,235,0.22);font-weight:600}"
+    ".mlsd-bank code{color:var(--jp-content-font-color2, #6b7280);font-size:0.85em;margin-left:0.6em}</style>"
 )
 
 
-def bank_table_html(bank) -> Markup:
-    """The questions as a compact HTML table: title (with its id), type, domain, company."""
-    rows = [[html("{}<br><code>{}</code>", q.title, q.id), q.problem_type, q.domain, q.company] for q in bank]
+def bank_table_html(bank, chosen: str | None = None) -> Markup:
+    """The questions as a compact table, a row each: title (and id), type, domain, company. A click on a row
+    chooses its question (the workbook's Voila template; the dropdown below the table does it anywhere)."""
+    rows = [Row([html("{}<code>{}</code>", q.title, q.id), q.problem_type, q.domain, q.company],
+                cls="mlsd-chosen" if q.id == chosen else None, data={"question": q.id}) for q in bank]
     return _TABLE_STYLE + table_html(rows, ["Question", "Type", "Domain", "Company"], cls="mlsd-bank")
 
 
@@ -47,16 +64,19 @@ class StartPage(W.VBox):
         self.context = resolve_context(self.store, question_id, participant, bank=self.bank)
         notes = ([problem] if problem else []) + self.context.messages
 
+        # the name and the search take effect as typed (debounced); the template's script also makes a link
+        # clicked before the kernel caught up carry what the name box shows
         self.name = W.Text(value=self.context.participant or "", description="Your name",
                            placeholder="the name your answers are saved under",
-                           continuous_update=False, layout=W.Layout(width="22em"))
+                           continuous_update=True, layout=W.Layout(width="22em"))
+        self.name.add_class("mlsd-name-box")
         self.type_filter = W.Dropdown(options=[("any type", ANY)] + [(t, t) for t in PROBLEM_TYPES],
                                       value=ANY, description="Type")
         self.domain_filter = W.Dropdown(options=[("any domain", ANY)] + [(d, d) for d in self.bank.domains],
                                         value=ANY, description="Domain")
-        self.search = W.Text(placeholder="words in the title or brief", description="Search",
-                             continuous_update=False)
-        self.table = W.HTML(layout=W.Layout(max_height="22em", overflow="auto", width="100%"))
+        self.search = W.Text(placeholder="words of the title, id, domain, company or tags", description="Search",
+                             continuous_update=True, layout=W.Layout(width="30em"))
+        self.table = W.HTML(layout=W.Layout(max_height="26em", overflow="auto", width="100%"))
         self.picker = W.Dropdown(description="Question", layout=W.Layout(width="44em"))
         self.random_button = W.Button(description="Draw at random", icon="random",
                                       tooltip="Pick a question at random among those the filters show")
@@ -71,16 +91,23 @@ class StartPage(W.VBox):
         self.plan = link_area()
         self.export_panel = ExportPanel(self.store, self.context)
 
+        self.address = PageAddress(START_PAGE)
+        # a click on a table row puts its question id here (the template's script); nobody types into it
+        self.row_pick = W.Text(continuous_update=False, layout=W.Layout(display="none"))
+        self.row_pick.add_class("mlsd-row-pick")
+        self.row_pick.observe(lambda change: change.new in self.bank and self.choose(change.new), names="value")
         self._updating = False
-        for control in (self.type_filter, self.domain_filter, self.search):
+        for control in (self.type_filter, self.domain_filter):
             control.observe(lambda _: self._refilter(), names="value")
+        self.search.observe(Coalesced(self._refilter, TYPING_DELAY), names="value")
         self.picker.observe(self._on_pick, names="value")
-        self.name.observe(self._on_name, names="value")
+        self.name.observe(Coalesced(self._on_name, TYPING_DELAY), names="value")
         self.random_button.on_click(lambda _: self.draw())
         self.practice.observe(self._on_practice, names="value")
         self.practise_again.on_click(lambda _: self.start_new_attempt())
 
         self.children = [
+            self.address, self.row_pick,
             self.message,
             W.HBox([self.name], layout=W.Layout(margin="0 0 6px 0")),
             W.HTML("<h3>1. Choose a question</h3>"),
@@ -104,17 +131,19 @@ class StartPage(W.VBox):
         return self.bank.filter(problem_type=type_, domain=domain, text=self.search.value or None)
 
     def _refilter(self) -> None:
+        """Show the questions the filters let through; the chosen question is always one of them (the first
+        one shown when the filters exclude it), so that the table, the dropdown and the card agree."""
         subset = self.filtered()
+        if len(subset) and self.context.question.id not in subset:
+            self.context.question = next(iter(subset))
+            self._remember_question()
+        current = self.context.question.id
         if len(subset):
-            self.table.value = (html("<div class='mlsd-bank-count'>{} of {} questions</div>", len(subset), len(self.bank))
-                                + bank_table_html(subset))
+            self.table.value = (html("<div class='mlsd-bank-count'>{} of {} questions (click one to choose it)</div>",
+                                     len(subset), len(self.bank)) + bank_table_html(subset, current))
         else:
             self.table.value = message_html("No question matches these filters; loosen one of them.", "info")
-        options = [(q.title, q.id) for q in subset]
-        current = self.context.question.id
-        if current not in subset:
-            # keep the chosen question visible even when the filters hide it
-            options = [(self.context.question.title, current)] + options
+        options = [(q.title, q.id) for q in subset] or [(self.context.question.title, current)]
         self._updating = True
         try:
             self.picker.options = options
@@ -129,18 +158,22 @@ class StartPage(W.VBox):
         self.choose(change.new)
 
     def choose(self, question_id: str) -> None:
-        """Make ``question_id`` the current question (remembered for the step notebooks)."""
+        """Make ``question_id`` the current question (remembered for the step notebooks in JupyterLab)."""
         try:
             self.context.question = self.bank.get(question_id)
-            self.store.set_context(question_id=question_id)
-        except (KeyError, StoreError) as exc:
+        except KeyError as exc:
             self.message.value = message_html(str(exc))
             return
         self.message.value = ""
-        if self.picker.value != question_id:
-            self._refilter()
-        else:
-            self._render()
+        self.context.attempt_id = None
+        self._remember_question()
+        self._refilter()
+
+    def _remember_question(self) -> None:
+        try:
+            remember(self.store, question_id=self.context.question.id)
+        except StoreError as exc:
+            self.message.value = message_html(str(exc))
 
     def draw(self, seed: int | None = None) -> None:
         """Choose a random question among those the filters show."""
@@ -152,11 +185,13 @@ class StartPage(W.VBox):
         self.choose(question.id)
         self._refilter()
 
-    def _on_name(self, change) -> None:
+    def _on_name(self, *_) -> None:
         """A refused name leaves the page without a participant (the steps then ask for one), never
         with the name that was there before."""
+        if self.context.participant is not None and " ".join(self.name.value.split()) == self.context.participant:
+            return
         try:
-            name = clean_participant(change.new)
+            name = clean_participant(self.name.value)
         except ValueError as exc:
             self.context.participant = None
             self.message.value = message_html(f"{exc} {ASK_FOR_NAME}.")
@@ -164,7 +199,7 @@ class StartPage(W.VBox):
             return
         self.context.participant = name
         try:
-            self.store.set_context(participant=name)
+            remember(self.store, participant=name)
         except StoreError as exc:
             self.message.value = message_html(str(exc))
         else:
@@ -216,6 +251,7 @@ class StartPage(W.VBox):
         self.practice.layout.display = None if len(attempts) > 1 else "none"
         self.practise_again.disabled = not attempts
         self.card.value = question_card(self.context)
+        self.address.show(self.context)
         self.export_panel.set_context(self.context)
         try:
             show_links(self.plan, self.plan_html())

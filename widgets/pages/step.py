@@ -24,6 +24,7 @@ import traitlets
 
 from widgets.pages.parts import (
     ExportPanel,
+    PageAddress,
     link_area,
     navigation_html,
     open_store,
@@ -31,7 +32,7 @@ from widgets.pages.parts import (
     session_summary_html,
     show_links,
 )
-from widgets.practice.context import ASK_FOR_NAME, Context, resolve_context
+from widgets.practice.context import ASK_FOR_NAME, Context, notebook_name, resolve_context
 from widgets.practice.framework import load_framework
 from widgets.practice.questions import Question
 from widgets.practice.store import StoreError, clean_participant
@@ -75,6 +76,7 @@ class StepPage(W.VBox):
         self.practise_again = W.Button(description="Practise again", icon="repeat",
                                        tooltip="Start a new practice of this question (the earlier ones are kept)")
         self.practise_again.on_click(lambda _: self.start_new_attempt())
+        self.address = PageAddress(notebook_name(self.step))
         self.pending = True
         if when_requested(self.open_page):
             if self.pending:
@@ -104,7 +106,8 @@ class StepPage(W.VBox):
         else:
             notes = self._notes + [message_html(m) for m in self.context.messages]
             header = W.HTML(join(notes + [question_card(self.context)]))
-            self.children = [header, self._practice_line(), self.answer or self.name_prompt]
+            self.address.show(self.context)
+            self.children = [header, self._practice_line(), self.answer or self.name_prompt, self.address]
         ctx = self.context
         with self.hold_trait_notifications():
             self.question = ctx.question if ctx else None

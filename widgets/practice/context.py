@@ -8,8 +8,13 @@ Sources, first that gives a usable value wins:
    so each browser in a study group carries its own participant. A preheated kernel (``mlsd-workbook
    --preheat N``) runs the notebook before anyone asks for it: a page either waits for the request or
    opens once it arrives (:mod:`widgets.views._voila`);
-3. the last context saved in the store (how JupyterLab, which has no query, carries it);
-4. defaults: participant ``guest`` and the first question of the bank.
+3. in JupyterLab and papermill only, the last context saved in the store (JupyterLab has no query);
+4. defaults: participant ``guest`` (JupyterLab only) and the first question of the bank.
+
+Under Voila the identity lives in the URL alone: a page never reads the store's context row and
+never writes it, so two browsers on one server never see or write each other's name or question (the
+start page puts both into every link, and the template keeps the address bar in step, so a reload
+keeps them).
 
 An unknown question id is skipped with a message, never an error. Names are stricter, because a name
 decides whose answers a page writes: the first name given (a parameter, else the URL) decides, and
@@ -69,6 +74,20 @@ def under_voila(environ=None) -> bool:
     return env.get("SERVER_SOFTWARE", "").lower().startswith("voila")
 
 
+def _stored_context(store: AnswerStore) -> dict:
+    try:
+        return store.get_context()
+    except StoreError:
+        return {}
+
+
+def remember(store: AnswerStore, environ=None, **values: str) -> None:
+    """Keep the current ``participant`` or ``question_id`` for the next notebook, in JupyterLab only: under
+    Voila the identity lives in each browser's URL, never in the store shared by everyone."""
+    if not under_voila(environ):
+        store.set_context(**values)
+
+
 def resolve_context(store: AnswerStore, question_id: str | None = None, participant: str | None = None,
                     environ=None, bank: QuestionBank | None = None, remember: bool = True,
                     attempt_id: str | None = None) -> Context:
@@ -88,7 +107,8 @@ def resolve_context(store: AnswerStore, question_id: str | None = None, particip
     """
     bank = bank or load_bank()
     query = query_params(environ)
-    saved = store.get_context()
+    voila = under_voila(environ)
+    saved = {} if voila else _stored_context(store)
     messages: list[str] = []
 
     chosen_question = None
@@ -98,18 +118,19 @@ def resolve_context(store: AnswerStore, question_id: str | None = None, particip
         if source in bank:
             chosen_question = bank.get(source)
             break
-        messages.append(f"No question has the id {source!r}; showing the previous one instead.")
+        messages.append(f"No question has the id {source!r}; showing "
+                        f"{'the first of the bank' if voila else 'the previous one'} instead.")
     if chosen_question is None:
         chosen_question = next(iter(bank))
 
     chosen_participant = choose_participant(participant, query.get("participant"), saved.get("participant"),
-                                            voila=under_voila(environ), messages=messages)
-    if remember:
+                                            voila=voila, messages=messages)
+    if remember and not voila:
         remembered = {"question_id": chosen_question.id}
         if chosen_participant is not None:
             remembered["participant"] = chosen_participant
         try:
-            store.set_context(**remembered)
+            store.set_context(**remembered)   # JupyterLab: what the next notebook opens on
         except StoreError:
             pass   # only a convenience for the next notebook; the page says what is wrong when it saves
     # attempt_id None: the URL's ?attempt= if any; "": the latest attempt whatever the URL says

@@ -59,6 +59,17 @@ class Question:
     actions_per_user_per_day: float
     origin: str
 
+    @property
+    def search_text(self) -> str:
+        """What a search looks in, lower case: title, id, domain, company, tags and brief.
+
+        Examples
+        --------
+        >>> "chatbot" in load_bank().get("hotel-booking-chatbot").search_text
+        True
+        """
+        return " ".join([self.title, self.id, self.domain, self.company, " ".join(self.tags), self.brief]).lower()
+
     def as_dict(self) -> dict:
         d = asdict(self)
         d["tags"] = list(self.tags)
@@ -108,7 +119,8 @@ class QuestionBank:
                tag: str | None = None, text: str | None = None) -> "QuestionBank":
         """Return the questions matching every criterion given (``None`` means any).
 
-        ``text`` is matched case-insensitively against the title, company and brief.
+        ``text`` is matched case-insensitively against the title, id, domain, company, tags and brief;
+        every word of it must occur (in any of them, in any order).
 
         Examples
         --------
@@ -119,13 +131,13 @@ class QuestionBank:
         """
         if problem_type is not None and problem_type not in PROBLEM_TYPES:
             raise ValueError(f"Unknown problem type {problem_type!r}; choose one of {', '.join(PROBLEM_TYPES)}.")
-        needle = text.strip().lower() if text else ""
+        words = text.lower().split() if text else []
         return QuestionBank(
             q for q in self._questions
             if (problem_type is None or q.problem_type == problem_type)
             and (domain is None or q.domain == domain)
             and (tag is None or tag in q.tags)
-            and (not needle or needle in f"{q.title} {q.company} {q.brief}".lower())
+            and all(w in q.search_text for w in words)
         )
 
     def draw(self, seed: int | None = None) -> Question:

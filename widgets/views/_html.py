@@ -68,11 +68,13 @@ class Cell:
 
 @dataclass(frozen=True)
 class Row:
-    """A table row with attributes; a plain sequence in ``rows`` is a row without them."""
+    """A table row with attributes; a plain sequence in ``rows`` is a row without them. ``data`` becomes
+    ``data-<name>`` attributes (escaped like every value)."""
 
     cells: Sequence
     cls: str | None = None
     style: str | None = None
+    data: dict | None = None
 
 
 def _attrs(**values) -> Markup:
@@ -88,7 +90,8 @@ def _cell(value, tag: str) -> Markup:
 
 def _row(row, tag: str = "td") -> Markup:
     r = row if isinstance(row, Row) else Row(row)
-    return html("<tr{}>{}</tr>", _attrs(class_=r.cls, style=r.style), join(_cell(c, tag) for c in r.cells))
+    data = join(html(" data-{}='{}'", name, value) for name, value in (r.data or {}).items() if name.isidentifier())
+    return html("<tr{}{}>{}</tr>", _attrs(class_=r.cls, style=r.style), data, join(_cell(c, tag) for c in r.cells))
 
 
 #: Tables drawn in HTML widgets: left-aligned, compact (JupyterLab right-aligns table cells).

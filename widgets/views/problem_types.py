@@ -23,6 +23,7 @@ class ProblemTypeGuide(ToolView):
         self.details = W.HTML()
         self.watch(self.selector)
         self.children = [self.selector, self.details]
+        self.add_class("mlsd-problem-type-guide")
         self.start()
 
     def use_question(self, question) -> None:
