@@ -262,3 +262,45 @@ def test_the_start_page_practises_again_and_opens_an_earlier_practice_on_purpose
     monkeypatch.setenv("QUERY_STRING", f"question=uber-shared-rides&participant=Grace&attempt={earlier.id}")
     other = StepPage(2)   # someone else's attempt id in the address is not theirs to open
     assert other.attempt_id != earlier.id and "not one of yours" in other.children[0].value
+
+
+def test_numbers_flow_from_step_1_to_step_5_within_an_attempt(clock):
+    from widgets.tools import capacity as cap
+    from widgets.views.capacity import RolloutPlanner, ServingEstimator, TrafficStorageEstimator
+
+    q = "uber-shared-rides"
+    step1 = StepPage(1, question_id=q, participant="Ada", now=clock, autotick=False)
+    traffic = TrafficStorageEstimator().follow(step1)
+    question = step1.question
+    assert traffic.users.value == question.daily_active_users   # the question's scale, nothing kept yet
+    traffic.users.value = 2 * question.daily_active_users       # the interviewer says: twice that
+    traffic.peak.value = 3.0
+    expected_peak = round(cap.traffic(2 * question.daily_active_users, question.actions_per_user_per_day, 3.0).peak_rps, -1)
+
+    step5 = StepPage(5, question_id=q, participant="Ada", now=clock, autotick=False)
+    serving = ServingEstimator().follow(step5)
+    rollout = RolloutPlanner(serving=serving).follow(step5)
+    assert serving.peak.value == expected_peak and rollout.daily_users.value == 2 * question.daily_active_users
+    clock.advance(10)
+    serving.peak.value = 1234.0   # the participant's own number at step 5 is kept too
+    again = ServingEstimator().follow(StepPage(5, question_id=q, participant="Ada", now=clock, autotick=False))
+    assert again.peak.value == 1234.0
+    clock.advance(10)
+    traffic.users.value = 3 * question.daily_active_users   # a newer step-1 number wins over the older step-5 one
+    newest = ServingEstimator().follow(StepPage(5, question_id=q, participant="Ada", now=clock, autotick=False))
+    assert newest.peak.value == round(cap.traffic(3 * question.daily_active_users,
+                                                  question.actions_per_user_per_day, 3.0).peak_rps, -1)
+    step5.practise_again.click()   # a new practice starts from the question again
+    assert serving.peak.value == ServingEstimator(question=question).peak.value
+    assert rollout.daily_users.value == question.daily_active_users
+
+
+def test_the_capacity_calculators_fleet_follows_the_traffic_above_it():
+    from widgets.views.capacity import ServingEstimator, TrafficStorageEstimator
+
+    traffic = TrafficStorageEstimator(daily_active_users=1e6, actions_per_user_per_day=10)
+    serving = ServingEstimator(traffic=traffic)
+    assert serving.peak.value == round(traffic.traffic.peak_rps, -1)
+    replicas = serving.fleet.replicas_total
+    traffic.users.value = 50e6
+    assert serving.peak.value == round(traffic.traffic.peak_rps, -1) and serving.fleet.replicas_total > replicas

@@ -102,7 +102,7 @@ def test_a_version_1_file_becomes_one_attempt_per_practice_with_everything_kept(
     assert store.step_record(store.attempts("Ada", Q)[0], 1).text == old_revisions[2][3]
     tables = {r[0] for r in sqlite3.connect(workbook_home / DB_NAME).execute(
         "SELECT name FROM sqlite_master WHERE type = 'table'")}
-    assert tables == {"attempts", "attempt_steps", "revisions", "scores", "context"}
+    assert tables == {"attempts", "attempt_steps", "revisions", "scores", "context", "tool_inputs"}
 
 
 def test_the_portable_schema_uses_no_sqlite_only_types():

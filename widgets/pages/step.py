@@ -153,6 +153,25 @@ class StepPage(W.VBox):
         self._attempt_request = ""   # the new attempt, the latest, whatever attempt the URL names
         self.open_page()
 
+    # -- what the tools of the step keep with the attempt ---------------------------------------
+    def tool_inputs(self, tool: str):
+        """The inputs kept for ``tool`` in the page's attempt (:class:`~widgets.practice.store.ToolInputs`), or ``None``."""
+        if self.answer is None:
+            return None
+        try:
+            return self.answer.handle.inputs(tool)
+        except StoreError:
+            return None
+
+    def keep_tool_inputs(self, tool: str, values: dict) -> None:
+        """Keep a tool's inputs with the page's attempt (nothing without a participant)."""
+        if self.answer is None:
+            return
+        try:
+            self.answer.handle.save_inputs(tool, values)
+        except StoreError as exc:   # the answer box says what is wrong with the store
+            self.answer.session.message = str(exc)
+
     @property
     def problem_type(self) -> str:
         """The current question's problem type (``recommendation`` when no question is open)."""

@@ -15,6 +15,8 @@ Versions:
    question, unique, so that two kernels cannot both start "the second"). Each step of an attempt has its clock and the moment
    it was finished; revisions and scores hang off (attempt, step). A version-1 file becomes one
    attempt per (participant, question), every revision, clock and score kept.
+3. tool inputs: what a participant typed into an estimator (the traffic of step 1, the fleet of step 5),
+   kept per attempt and tool as a JSON object, so that later steps start from the earlier steps' numbers.
 """
 
 from __future__ import annotations
@@ -165,4 +167,13 @@ MIGRATIONS: tuple = (
             FOREIGN KEY (attempt_id, step) REFERENCES attempt_steps (attempt_id, step)
         )
         """, _attempts_from_steps, "attempts: one practice of one question, its steps hanging off it"),
+    Migration("""
+        CREATE TABLE tool_inputs (
+            attempt_id TEXT NOT NULL REFERENCES attempts(id),
+            tool TEXT NOT NULL,
+            inputs TEXT NOT NULL,
+            updated_at DOUBLE PRECISION NOT NULL,
+            PRIMARY KEY (attempt_id, tool)
+        )
+        """, description="tool inputs: an estimator's inputs per attempt, as JSON"),
 )

@@ -36,6 +36,7 @@ an emoji from a broken paste) is replaced by U+FFFD rather than stopping every l
 from __future__ import annotations
 
 import errno
+import json
 import os
 import re
 import sqlite3
@@ -79,6 +80,15 @@ class Attempt:
     created_at: float
     updated_at: float
     number: int = 1
+
+
+@dataclass(frozen=True)
+class ToolInputs:
+    """What a participant typed into one tool (control name -> value), and when."""
+
+    tool: str
+    values: dict
+    updated_at: float
 
 
 @dataclass(frozen=True)
@@ -519,6 +529,20 @@ class AnswerStore:
                          "updated_at = excluded.updated_at", (attempt_id, step, item_id, score, now))
         self._touch(conn, attempt_id, step, now)
 
+    def _save_inputs(self, conn, attempt_id: str, tool: str, values: dict) -> None:
+        now = self.now()
+        conn.execute("INSERT INTO tool_inputs (attempt_id, tool, inputs, updated_at) VALUES (?, ?, ?, ?) "
+                     "ON CONFLICT (attempt_id, tool) DO UPDATE SET inputs = excluded.inputs, "
+                     "updated_at = excluded.updated_at", (attempt_id, tool, json.dumps(values, sort_keys=True), now))
+        conn.execute("UPDATE attempts SET updated_at = ? WHERE id = ?", (now, attempt_id))
+
+    def tool_inputs(self, attempt: Attempt, tool: str) -> ToolInputs | None:
+        """The inputs a participant last gave ``tool`` in ``attempt``, or ``None``."""
+        with self._read() as conn:
+            row = conn.execute("SELECT inputs, updated_at FROM tool_inputs WHERE attempt_id = ? AND tool = ?",
+                               (attempt.id, tool)).fetchone()
+        return None if row is None else ToolInputs(tool, json.loads(row["inputs"]), row["updated_at"])
+
     # -- the participant's latest attempt, by (participant, question_id, step): scripts and tests --
     def attempt(self, participant: str, question_id: str, step: int) -> StepRecord | None:
         """The step in the participant's latest attempt at the question, or ``None`` if it was never opened."""
@@ -671,4 +695,14 @@ class AttemptStep:
         with self._write() as conn:
             self.store._score(conn, self._bound(conn), self.step, item_id, score)
         self._settle()
+
+    def save_inputs(self, tool: str, values: dict) -> None:
+        """Keep what the participant typed into ``tool`` with the attempt (numbers and strings, as JSON)."""
+        with self._write() as conn:
+            self.store._save_inputs(conn, self._bound(conn), tool, values)
+        self._settle()
+
+    def inputs(self, tool: str) -> ToolInputs | None:
+        """The inputs last kept for ``tool`` in this attempt (from any step), or ``None``."""
+        return None if self.attempt is None else self.store.tool_inputs(self.attempt, tool)
 

@@ -5,9 +5,16 @@ A tool that is prefilled from a question (the traffic estimator from its scale, 
 its problem type) overrides :meth:`ToolView.use_question`; ``tool.follow(page)`` links the page's
 ``question`` trait to the tool's (``traitlets.dlink``, the ipywidgets way), so the tool moves with the
 page: when a preheated kernel learns the URL's question, and whenever the page changes question.
+
+A tool with an :attr:`ToolView.inputs_name` keeps what the participant types into its
+:attr:`ToolView.input_controls` with the page's attempt, and starts from it when the attempt is opened
+again; a later step's tool reads an earlier one's (:meth:`ToolView.page_inputs`), so that numbers
+flow from step to step (step 1's traffic sizes step 5's fleet).
 """
 
 from __future__ import annotations
+
+from contextlib import contextmanager
 
 import ipywidgets as W
 import traitlets
@@ -28,6 +35,10 @@ class ToolView(W.VBox):
     """
 
     question = traitlets.Instance(Question, allow_none=True, help="the question the tool is prefilled from")
+    #: The name the tool's inputs are kept under in an attempt (``None``: not kept).
+    inputs_name: str | None = None
+    #: The attributes holding the controls whose values are kept.
+    input_controls: tuple[str, ...] = ()
 
     def __init__(self, question: Question | None = None, **kwargs):
         super().__init__(**kwargs)
@@ -39,6 +50,8 @@ class ToolView(W.VBox):
         self.say = W.HTML()
         self.chart = W.Image(format="png")
         self._redraw = Coalesced(self.update)
+        self._page = None
+        self._quiet = False   # True while the tool fills its own controls: nothing to keep then
 
     def plot(self, width: float, height: float, **kwargs):
         """A figure of ``width`` x ``height`` inches redrawn by blitting; returns its axes."""
@@ -71,14 +84,62 @@ class ToolView(W.VBox):
 
     # -- following a page's question ---------------------------------------------------------
     def follow(self, page) -> "ToolView":
-        """Take the question of ``page`` (a :class:`~widgets.pages.step.StepPage`) now and whenever it changes."""
+        """Take the question of ``page`` (a :class:`~widgets.pages.step.StepPage`) now and whenever it changes;
+        with :attr:`inputs_name`, keep the inputs with the page's attempt and start from them."""
+        self._page = page
+        for control in self.inputs().values():
+            control.observe(self._keep_inputs, names="value")
+        page.observe(lambda _: self._open_attempt(), names="attempt_id")
         traitlets.dlink((page, "question"), (self, "question"))
         return self
+
+    @contextmanager
+    def _filling(self):
+        self._quiet = True
+        try:
+            yield
+        finally:
+            self._quiet = False
 
     @traitlets.observe("question")
     def _question_changed(self, change) -> None:
         if change.new is not None:
-            self.use_question(change.new)
+            self._open_attempt()
+
+    def _open_attempt(self) -> None:
+        """Fill the controls from the question, then from the inputs kept in the page's attempt."""
+        if self.question is None:
+            return
+        with self._filling():
+            self.use_question(self.question)
+            saved = self.page_inputs(self.inputs_name) if self.inputs_name else None
+            if saved is not None:
+                self.restore_inputs(saved)
 
     def use_question(self, question: Question) -> None:
         """Prefill from ``question``; tools that depend on no question keep this no-op."""
+
+    # -- inputs kept with the attempt --------------------------------------------------------
+    def page_inputs(self, tool: str):
+        """The inputs kept for ``tool`` in the followed page's attempt (:class:`~widgets.practice.store.ToolInputs`),
+        or ``None``."""
+        return self._page.tool_inputs(tool) if self._page is not None else None
+
+    def inputs(self) -> dict:
+        """The controls whose values are kept, by the name they are kept under."""
+        return {name: getattr(self, name) for name in self.input_controls}
+
+    def restore_inputs(self, saved) -> None:
+        """Put kept values back into the controls (a value a control refuses is skipped)."""
+        controls = self.inputs()
+        for name, value in saved.values.items():
+            if name in controls:
+                try:
+                    controls[name].value = value
+                except traitlets.TraitError:
+                    pass
+
+    def _keep_inputs(self, *_) -> None:
+        if self._quiet or self._page is None or self.inputs_name is None:
+            return
+        self._page.keep_tool_inputs(self.inputs_name, {name: c.value for name, c in self.inputs().items()})

@@ -23,6 +23,22 @@ def _number(value: float, description: str, tooltip: str = "") -> W.FloatText:
     return W.FloatText(value=value, description=description, tooltip=tooltip, continuous_update=False, **_NUMBER)
 
 
+def _rounded_peak(peak_rps: float) -> float:
+    """A peak as the serving estimator shows it: to the nearest 10 requests per second, at least 1."""
+    return round(peak_rps, -1) or 1.0
+
+
+def _traffic_of(kept):
+    """The traffic of step 1's kept inputs, or ``None`` when there are none or they do not compute."""
+    if kept is None:
+        return None
+    v = kept.values
+    try:
+        return cap.traffic(v["users"], v["actions"], v.get("peak", 2.0), v.get("read_share", 0.9))
+    except (KeyError, ValueError, TypeError):
+        return None
+
+
 def working_html(*results) -> Markup:
     lines = [line for r in results for line in r.working]
     return html("<details open><summary>The working</summary>{}</details>", bullets_html(lines, cls="mlsd-working"))
@@ -44,7 +60,16 @@ class _Estimator(ToolView):
 
 
 class TrafficStorageEstimator(_Estimator):
-    """Requests per second over a day, and storage over the years, for a product's scale."""
+    """Requests per second over a day, and storage over the years, for a product's scale.
+
+    ``peak_rps`` (a trait) is the computed peak; a serving estimator can follow it. Its inputs are kept with
+    the attempt as ``"traffic"``: step 5 sizes its fleet from them.
+    """
+
+    peak_rps = traitlets.Float(0.0, help="the peak requests per second of the current inputs")
+    inputs_name = "traffic"
+    input_controls = ("users", "actions", "peak", "read_share", "record_bytes", "replication", "retention",
+                      "request_bytes", "response_bytes")
 
     def __init__(self, daily_active_users: float = 100e6, actions_per_user_per_day: float = 10.0,
                  peak_factor: float = 2.0, read_share: float = 0.9, bytes_per_record: float = 1_000.0,
@@ -87,6 +112,7 @@ class TrafficStorageEstimator(_Estimator):
                         replication=self.replication.value, retention_days=self.retention.value)
         bw = cap.bandwidth(t, self.request_bytes.value, self.response_bytes.value)
         self.traffic, self.storage, self.bandwidth = t, s, bw
+        self.peak_rps = t.peak_rps
         profile = t.hourly_profile()
         self._day_line.set_ydata(profile)
         self._avg_line.set_ydata([t.average_rps, t.average_rps])
@@ -126,10 +152,13 @@ class ServingEstimator(_Estimator):
     """
 
     fleet = traitlets.Any(None, allow_none=True, help="the serving fleet computed from the inputs")
+    inputs_name = "serving"
+    input_controls = ("peak", "hardware", "latency", "batch", "utilisation", "redundancy", "model_gb", "cache_gb")
 
     def __init__(self, peak_rps: float = 5_000.0, hardware: str | None = None, latency_ms: float = 20.0,
                  batch_size: float = 8, target_utilisation: float = 0.6, redundancy: float = 0.25,
-                 model_gb: float = 2.0, cache_gb: float = 1.0, question=None):
+                 model_gb: float = 2.0, cache_gb: float = 1.0, question=None,
+                 traffic: TrafficStorageEstimator | None = None):
         super().__init__(question=question)
         profiles = cap.load_hardware()
         names = list(profiles["name"])
@@ -151,6 +180,8 @@ class ServingEstimator(_Estimator):
             self.message, self.numbers, self.working, self.say]
         self.add_class("mlsd-serving-estimator")
         self._wire()
+        if traffic is not None:   # on one page (the capacity calculator) the fleet follows the traffic above it
+            traitlets.dlink((traffic, "peak_rps"), (self.peak, "value"), _rounded_peak)
         self.start()
 
     def compute(self) -> None:
@@ -172,12 +203,21 @@ class ServingEstimator(_Estimator):
 
     @staticmethod
     def _question_peak(question) -> float:
-        peak = cap.traffic(question.daily_active_users, question.actions_per_user_per_day).peak_rps
-        return round(peak, -1) or 1.0
+        return _rounded_peak(cap.traffic(question.daily_active_users, question.actions_per_user_per_day).peak_rps)
 
     def use_question(self, question) -> None:
-        """Take the peak traffic of a question's assumed scale, peak factor 2 (the other inputs stay)."""
-        self.peak.value = self._question_peak(question)
+        """Take the peak traffic of a question's assumed scale, peak factor 2 (the other inputs stay), or, once
+        the participant sized the traffic in step 1 of this attempt, the peak of those numbers."""
+        traffic = _traffic_of(self.page_inputs("traffic"))
+        self.peak.value = _rounded_peak(traffic.peak_rps) if traffic is not None else self._question_peak(question)
+
+    def restore_inputs(self, saved) -> None:
+        """This step's own inputs, except a peak older than step 1's latest traffic (the newest number wins)."""
+        super().restore_inputs(saved)
+        kept = self.page_inputs("traffic")
+        traffic = _traffic_of(kept)
+        if traffic is not None and kept.updated_at > saved.updated_at:
+            self.peak.value = _rounded_peak(traffic.peak_rps)
 
 
 class LatencyBudgetEstimator(_Estimator):
@@ -185,6 +225,10 @@ class LatencyBudgetEstimator(_Estimator):
 
     DEFAULT_STAGES = {"network in": 10.0, "feature lookup": 15.0, "candidate generation": 20.0,
                       "ranking": 40.0, "re-ranking and rules": 10.0, "network out": 10.0}
+    inputs_name = "latency"
+
+    def inputs(self) -> dict:
+        return {**{f"stage:{name}": box for name, box in self.stage_boxes.items()}, "target": self.target}
 
     def __init__(self, stages: dict | None = None, target_ms: float = 150.0):
         super().__init__()
@@ -230,6 +274,8 @@ class RolloutPlanner(_Estimator):
     """
 
     fleet = traitlets.Any(None, allow_none=True, help="the serving fleet shadow traffic is priced on")
+    inputs_name = "rollout"
+    input_controls = ("baseline", "mde", "alpha", "power", "daily_users", "share", "method", "shadow_share")
 
     def __init__(self, baseline_rate: float = 0.05, minimum_detectable_effect: float = 0.05,
                  daily_users: float = 1e6, allocated_share: float = 0.1, alpha: float = 0.05, power: float = 0.8,
@@ -264,8 +310,18 @@ class RolloutPlanner(_Estimator):
         traitlets.dlink((serving, "fleet"), (self, "fleet"))
 
     def use_question(self, question) -> None:
-        """Take a question's daily users (the other inputs stay)."""
-        self.daily_users.value = question.daily_active_users
+        """Take a question's daily users (the other inputs stay), or step 1's, once the participant set them."""
+        kept = self.page_inputs("traffic")
+        users = kept.values.get("users") if kept is not None else None
+        self.daily_users.value = users if isinstance(users, (int, float)) and users > 0 else question.daily_active_users
+
+    def restore_inputs(self, saved) -> None:
+        """This step's own inputs, except daily users older than step 1's latest (the newest number wins)."""
+        super().restore_inputs(saved)
+        kept = self.page_inputs("traffic")
+        users = kept.values.get("users") if kept is not None else None
+        if isinstance(users, (int, float)) and users > 0 and kept.updated_at > saved.updated_at:
+            self.daily_users.value = users
 
     def compute(self) -> None:
         plan = cap.rollout_plan(self.baseline.value, self.mde.value, self.daily_users.value, self.share.value,
