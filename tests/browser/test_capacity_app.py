@@ -23,11 +23,18 @@ def test_changing_daily_users_changes_peak_qps(page, open_app, assert_clean_page
     shown = peak.inner_text()
     users.fill("-5")                                            # a mistake: a message, the numbers stay
     users.press("Enter")
-    expect(estimator.locator(".mlsd-error")).to_contain_text("must be a positive number")
+    expect(estimator.locator(".mlsd-error")).to_contain_text("Daily active users must be a positive number")
     expect(peak).to_have_text(shown)
-    users.fill("300000000")
+    expect(estimator.locator(".mlsd-stale").first).to_be_visible()   # the old numbers stay, dimmed
+    users.fill("")                                              # an emptied box is a message too
+    users.press("Enter")
+    expect(estimator.locator(".mlsd-error")).to_contain_text("Daily active users is empty")
+    expect(users).to_have_value("")                             # not silently the old number
+    users.fill("300M")                                          # as people write it
     users.press("Enter")
     expect(estimator.locator(".mlsd-error")).to_have_count(0)
+    expect(estimator.locator(".mlsd-stale")).to_have_count(0)
+    expect(peak).to_have_text(shown)
     save_screenshots(page, "step-01-traffic")
 
 
@@ -44,5 +51,11 @@ def test_capacity_calculator_app_renders_every_estimator(page, open_app, assert_
     peak.fill(str(2 * int(float(peak.input_value())) + 1000))
     peak.press("Enter")
     expect(replicas).not_to_have_text(before)
+    # the fleet follows the traffic above it: ten times the users, a new peak in the fleet's box
+    traffic_users = page.locator(".mlsd-traffic-estimator .widget-text input").first
+    typed_peak = peak.input_value()
+    traffic_users.fill("1000000000")
+    traffic_users.press("Enter")
+    expect(peak).not_to_have_value(typed_peak)
     assert_clean_page(page)
     save_screenshots(page, "capacity-calculator")

@@ -42,3 +42,18 @@ def test_moving_k_changes_precision_and_ndcg(page, open_app, assert_clean_page, 
         expect(page.locator(selector).first).to_be_visible()
     assert_clean_page(page)
     save_screenshots(page, "step-04-explorers")
+
+
+def test_the_fraud_share_box_reads_half_a_percent_as_typed(page, open_app, assert_clean_page):
+    open_app(STEP_4, ".mlsd-threshold-explorer img", question="stripe-fraud-detection", participant="Share Tester")
+    explorer = page.locator(".mlsd-threshold-explorer")
+    box = explorer.get_by_role("textbox", name="Fraud share")
+    for typed in ("0.5%", "0.5 %", "0.5"):
+        box.fill("20%")
+        box.press("Enter")
+        expect(explorer.locator(".mlsd-say")).to_contain_text("Only 20.0% of cases are positive", timeout=30_000)
+        box.fill(typed)
+        box.press("Enter")
+        expect(explorer.locator(".mlsd-say")).to_contain_text("Only 0.5% of cases are positive", timeout=30_000)
+        expect(explorer).to_contain_text("0.5% fraudulent")
+    assert_clean_page(page)

@@ -104,7 +104,7 @@ def test_step_1_traffic_sizes_step_5s_fleet(page, voila_server, questions):
     qid = "doordash-wrong-orders"
     q = questions[qid]
     page.goto(voila_server.url("01-define-the-problem.ipynb", question=qid, participant="Flow Tester"))
-    users = page.get_by_role("spinbutton", name="Daily active users")
+    users = page.get_by_role("textbox", name="Daily active users")
     users.wait_for(state="visible", timeout=60_000)
     new_users = 4 * int(q["daily_active_users"])
     users.fill(str(new_users))
@@ -113,5 +113,5 @@ def test_step_1_traffic_sizes_step_5s_fleet(page, voila_server, questions):
         f"{round(new_users / 1e6)}M daily users", timeout=30_000)
     page.goto(voila_server.url("05-deploy-serve-monitor.ipynb", question=qid, participant="Flow Tester"))
     peak = round(traffic(new_users, float(q["actions_per_user_per_day"])).peak_rps, -1) or 1.0
-    expect(page.get_by_role("spinbutton", name="Peak requests / s")).to_have_value(f"{peak:g}", timeout=60_000)
-    expect(page.get_by_role("spinbutton", name="Daily users")).to_have_value(str(new_users))
+    expect(page.get_by_role("textbox", name="Peak requests / s")).to_have_value(f"{peak:g}", timeout=60_000)
+    expect(page.get_by_role("textbox", name="Daily users")).to_have_value(str(new_users))

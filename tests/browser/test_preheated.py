@@ -72,7 +72,7 @@ def test_preheated_pages_open_on_the_urls_question(page, preheated_server, quest
 
     peak = round(traffic(float(asked["daily_active_users"]), float(asked["actions_per_user_per_day"])).peak_rps, -1)
     expect(page.locator(".mlsd-serving-estimator input").first).to_have_value(f"{peak:g}")
-    expect(page.get_by_role("spinbutton", name="Daily users")).to_have_value(str(int(asked["daily_active_users"])))
+    expect(page.get_by_role("textbox", name="Daily users")).to_have_value(str(int(asked["daily_active_users"])))
     assert_clean_page(page)
 
     page.goto(f"{preheated_server}/06-wrap-up.ipynb{query}")

@@ -171,9 +171,9 @@ def test_a_preheated_step_page_opens_on_the_requests_question_and_its_tools_foll
     assert before[0] is True and before[1] is None and "Opening the page" in before[2] and before[3] == ()
     assert (page.pending, page.context.question.id, page.context.participant) == (False, asked.id, "Ada")
     assert page.answer is not None and asked.title in page.children[0].value
-    assert traffic.users.value == asked.daily_active_users
-    assert rollout.daily_users.value == asked.daily_active_users
-    assert serving.peak.value == ServingEstimator(question=asked).peak.value
+    assert traffic.users.number == asked.daily_active_users
+    assert rollout.daily_users.number == asked.daily_active_users
+    assert serving.peak.number == ServingEstimator(question=asked).peak.number
     assert diagram.problem_type.value == asked.problem_type == guide.selector.value
     assert (page.question, page.participant) == (asked, "Ada")
     assert f"question={asked.id}&amp;participant=Ada" in links.children[0].value   # Voila's plain HTML links
@@ -272,7 +272,7 @@ def test_numbers_flow_from_step_1_to_step_5_within_an_attempt(clock):
     step1 = StepPage(1, question_id=q, participant="Ada", now=clock, autotick=False)
     traffic = TrafficStorageEstimator().follow(step1)
     question = step1.question
-    assert traffic.users.value == question.daily_active_users   # the question's scale, nothing kept yet
+    assert traffic.users.number == question.daily_active_users   # the question's scale, nothing kept yet
     traffic.users.value = 2 * question.daily_active_users       # the interviewer says: twice that
     traffic.peak.value = 3.0
     expected_peak = round(cap.traffic(2 * question.daily_active_users, question.actions_per_user_per_day, 3.0).peak_rps, -1)
@@ -280,19 +280,19 @@ def test_numbers_flow_from_step_1_to_step_5_within_an_attempt(clock):
     step5 = StepPage(5, question_id=q, participant="Ada", now=clock, autotick=False)
     serving = ServingEstimator().follow(step5)
     rollout = RolloutPlanner(serving=serving).follow(step5)
-    assert serving.peak.value == expected_peak and rollout.daily_users.value == 2 * question.daily_active_users
+    assert serving.peak.number == expected_peak and rollout.daily_users.number == 2 * question.daily_active_users
     clock.advance(10)
     serving.peak.value = 1234.0   # the participant's own number at step 5 is kept too
     again = ServingEstimator().follow(StepPage(5, question_id=q, participant="Ada", now=clock, autotick=False))
-    assert again.peak.value == 1234.0
+    assert again.peak.number == 1234.0
     clock.advance(10)
     traffic.users.value = 3 * question.daily_active_users   # a newer step-1 number wins over the older step-5 one
     newest = ServingEstimator().follow(StepPage(5, question_id=q, participant="Ada", now=clock, autotick=False))
-    assert newest.peak.value == round(cap.traffic(3 * question.daily_active_users,
+    assert newest.peak.number == round(cap.traffic(3 * question.daily_active_users,
                                                   question.actions_per_user_per_day, 3.0).peak_rps, -1)
     step5.practise_again.click()   # a new practice starts from the question again
-    assert serving.peak.value == ServingEstimator(question=question).peak.value
-    assert rollout.daily_users.value == question.daily_active_users
+    assert serving.peak.number == ServingEstimator(question=question).peak.number
+    assert rollout.daily_users.number == question.daily_active_users
 
 
 def test_the_capacity_calculators_fleet_follows_the_traffic_above_it():
@@ -300,7 +300,7 @@ def test_the_capacity_calculators_fleet_follows_the_traffic_above_it():
 
     traffic = TrafficStorageEstimator(daily_active_users=1e6, actions_per_user_per_day=10)
     serving = ServingEstimator(traffic=traffic)
-    assert serving.peak.value == round(traffic.traffic.peak_rps, -1)
+    assert serving.peak.number == round(traffic.traffic.peak_rps, -1)
     replicas = serving.fleet.replicas_total
     traffic.users.value = 50e6
-    assert serving.peak.value == round(traffic.traffic.peak_rps, -1) and serving.fleet.replicas_total > replicas
+    assert serving.peak.number == round(traffic.traffic.peak_rps, -1) and serving.fleet.replicas_total > replicas

@@ -1,5 +1,6 @@
 """Capacity estimators driven in Python: type values as a person would, check numbers and messages."""
 
+import html
 import re
 
 import pytest
@@ -17,7 +18,7 @@ def test_traffic_estimator_is_prefilled_from_the_question_and_follows_the_users(
     q = load_bank().get("uber-shared-rides")
     w = TrafficStorageEstimator(question=q)
     t = cap.traffic(q.daily_active_users, q.actions_per_user_per_day)
-    assert w.users.value == q.daily_active_users
+    assert w.users.number == q.daily_active_users
     assert shown(w, "peak-rps") == cap.format_quantity(t.peak_rps, "req/s")
     before = w.chart.value
     w.users.value = q.daily_active_users * 2
@@ -26,19 +27,21 @@ def test_traffic_estimator_is_prefilled_from_the_question_and_follows_the_users(
 
 
 @pytest.mark.parametrize("field, value, message", [
-    ("users", -5, "daily_active_users must be a positive number"),
-    ("read_share", 1.5, "read_share"),
-    ("retention", 0, "retention_days"),
-    ("peak", float("nan"), "peak_factor"),
+    ("users", -5, "Daily active users must be a positive number"),
+    ("read_share", 1.5, "Share of reads (0-1) must be a share"),
+    ("retention", 0, "Retention (days) must be a positive number"),
+    ("peak", float("nan"), "Peak / average must be a number"),
+    ("users", "", "Daily active users is empty: type a number"),
+    ("actions", "ten", "Actions per user per day must be a number, got 'ten'"),
 ])
 def test_traffic_estimator_bad_values_are_messages_and_keep_the_last_good_numbers(field, value, message):
     w = TrafficStorageEstimator(150e6, 2)
     good = w.numbers.value
     getattr(w, field).value = value
-    assert message in w.message.value and "mlsd-error" in w.message.value
-    assert w.numbers.value == good
-    getattr(w, field).value = {"users": 150e6, "read_share": 0.9, "retention": 365, "peak": 2.0}[field]
-    assert w.message.value == ""
+    assert message in html.unescape(w.message.value) and "mlsd-error" in w.message.value
+    assert w.numbers.value == good and "mlsd-stale" in w.numbers._dom_classes   # the old numbers, dimmed
+    getattr(w, field).value = {"users": 150e6, "read_share": 0.9, "retention": 365, "peak": 2.0, "actions": 2}[field]
+    assert w.message.value == "" and "mlsd-stale" not in w.numbers._dom_classes
 
 
 def test_serving_estimator_replicas_cost_and_memory():
@@ -49,7 +52,7 @@ def test_serving_estimator_replicas_cost_and_memory():
     w.model_gb.value = 500
     assert "does not fit" in w.numbers.value
     w.batch.value = 0
-    assert "batch_size" in w.message.value
+    assert "Batch size must be at least 1" in w.message.value   # the box's label, not the argument's name
 
 
 def test_latency_budget_goes_red_over_the_target():
@@ -58,7 +61,7 @@ def test_latency_budget_goes_red_over_the_target():
     w.stage_boxes["ranking"].value = 120
     assert not w.budget.within and w.budget.slack_ms == -35
     w.target.value = -1
-    assert "target_ms" in w.message.value
+    assert "p99 target (ms) must be a positive number" in w.message.value
 
 
 def test_rollout_planner_matches_the_capacity_module_and_prices_shadow_traffic():
@@ -74,7 +77,7 @@ def test_rollout_planner_matches_the_capacity_module_and_prices_shadow_traffic()
     planner.method.value = "baseline-variance"
     assert shown(planner, "users-per-arm") == f"{cap.ab_sample_size_proportions(0.1, 0.05, relative=True, method='baseline-variance'):,}"
     planner.power.value = 1.2
-    assert "power" in planner.message.value
+    assert "Power (0-1) must be strictly between 0 and 1" in planner.message.value
 
 
 def test_training_estimator_uses_six_n_d_and_checks_whole_numbers():

@@ -4,6 +4,7 @@ shown against scikit-learn (moved from tests/test_explorers.py)."""
 import re
 
 import numpy as np
+import pytest
 from sklearn import metrics as skm
 from sklearn.calibration import calibration_curve
 
@@ -70,7 +71,35 @@ def test_threshold_explorer_costs_move_the_optimum_and_refit_on_the_share():
     w.use_optimal.click()
     assert w.threshold.value <= cheap_misses  # costly misses lower the threshold
     w.share.value = 0.2
-    assert "20.0% fraudulent" in w.about.value and abs(w.study.prevalence - 0.2) < 0.02
+    assert "20.0% fraudulent" in w.about.value and abs(w.study.prevalence - 0.2) < 0.001
+
+
+@pytest.mark.parametrize("typed, share", [("0.5%", 0.005), ("0.5", 0.005), ("0.5 %", 0.005), ("2 %", 0.02),
+                                          ("30%", 0.3)])
+def test_the_fraud_share_box_reads_percent_as_typed_and_states_the_datas_share(typed, share):
+    w = ThresholdExplorer("fraud-like", positive_share=0.1)
+    w.share.value = typed
+    assert w.message.value == ""
+    assert abs(w.study.prevalence - share) < 0.0005   # the held-out data have the share asked for
+    assert f"{share:.1%} fraudulent" in w.about.value and f"Only {share:.1%} of cases are positive" in w.say.value
+
+
+@pytest.mark.parametrize("typed, message", [("", "Fraud share is empty"), ("40%", "between 0.5% and 30%"),
+                                            ("lots", "Fraud share must be a number")])
+def test_a_bad_fraud_share_is_a_message_and_the_numbers_stay(typed, message):
+    w = ThresholdExplorer("fraud-like", positive_share=0.02)
+    before = w.numbers.value
+    w.share.value = typed
+    assert message in w.message.value and w.numbers.value == before and w.study.prevalence == pytest.approx(0.02)
+
+
+def test_the_notebooks_claim_holds_roc_hardly_moves_while_precision_collapses():
+    """Step 4's text says: with 0.5% and 20% fraud, ROC hardly moves while precision collapses."""
+    from sklearn.metrics import average_precision_score
+
+    rare, common = (ThresholdExplorer("fraud-like", positive_share=p).study for p in (0.005, 0.2))
+    assert abs(rare.auc - common.auc) < 0.05
+    assert average_precision_score(common.y, common.scores) - average_precision_score(rare.y, rare.scores) > 0.3
 
 
 def test_calibration_explorer_matches_scikit_learn_bins():

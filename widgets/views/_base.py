@@ -22,7 +22,7 @@ import traitlets
 from widgets.practice.questions import Question
 from widgets.views._events import Coalesced
 from widgets.views._figures import BlitFigure, new_figure
-from widgets.views._html import error_html
+from widgets.views._html import STALE_STYLE, error_html
 
 
 class ToolView(W.VBox):
@@ -69,9 +69,23 @@ class ToolView(W.VBox):
         try:
             self.compute()
         except ValueError as exc:
-            self.message.value = error_html(str(exc))
+            self.message.value = STALE_STYLE + error_html(self.explain(str(exc)))
+            self.show_stale(True)
             return
         self.message.value = ""
+        self.show_stale(False)
+
+    def explain(self, message: str) -> str:
+        """The message a person reads for a bad input; estimators name their boxes here."""
+        return message
+
+    def show_stale(self, stale: bool) -> None:
+        """Dim the results while a message says they are not the current inputs'."""
+        for output in (self.numbers, self.working, self.say, self.chart):
+            if stale:
+                output.add_class("mlsd-stale")
+            else:
+                output.remove_class("mlsd-stale")
 
     def compute(self) -> None:  # pragma: no cover - every tool defines it
         raise NotImplementedError

@@ -22,7 +22,7 @@ from markupsafe import Markup, escape
 
 from widgets.views._palette import PALETTE
 
-__all__ = ["Markup", "escape", "html", "join", "PALETTE", "Cell", "Row", "table_html", "TABLE_STYLE",
+__all__ = ["Markup", "escape", "html", "join", "PALETTE", "Cell", "Row", "table_html", "TABLE_STYLE", "STALE_STYLE",
            "message_html", "error_html", "say_html", "bullets_html", "muted_html"]
 
 
@@ -123,6 +123,10 @@ def table_html(rows: Iterable, header: Sequence = (), *, cls: str = "", style: s
     tail = html("<tfoot>{}</tfoot>", join(_row(r) for r in foot)) if foot else Markup("")
     return html("<table{}>{}<tbody>{}</tbody>{}</table>", _attrs(class_=cls or None, style=style), head,
                 join(_row(r) for r in rows), tail)
+
+
+#: Results a message says are not the current inputs' are dimmed (:meth:`ToolView.show_stale`).
+STALE_STYLE = Markup("<style>.mlsd-stale{opacity:0.35;filter:grayscale(1)}</style>")
 
 
 def message_html(text: str, kind: str = "error") -> Markup:

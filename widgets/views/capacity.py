@@ -12,15 +12,17 @@ import numpy as np
 import traitlets
 
 from widgets.tools import capacity as cap
+from widgets.tools.numbers import name_fields, parse_number
 from widgets.views._base import ToolView
+from widgets.views._inputs import NumberBox
 from widgets.views._figures import COLOURS, png
 from widgets.views._html import PALETTE, Cell, Markup, bullets_html, html, say_html, table_html
 
 _NUMBER = dict(layout=W.Layout(width="22em"), style={"description_width": "13.5em"})
 
 
-def _number(value: float, description: str, tooltip: str = "") -> W.FloatText:
-    return W.FloatText(value=value, description=description, tooltip=tooltip, continuous_update=False, **_NUMBER)
+def _number(value: float, description: str, tooltip: str = "") -> NumberBox:
+    return NumberBox(value, description, tooltip=tooltip, **_NUMBER)
 
 
 def _rounded_peak(peak_rps: float) -> float:
@@ -28,14 +30,23 @@ def _rounded_peak(peak_rps: float) -> float:
     return round(peak_rps, -1) or 1.0
 
 
+def _kept_number(kept, name: str) -> float | None:
+    """A number from a tool's kept inputs (as its box showed it), or ``None``."""
+    if kept is None or name not in kept.values:
+        return None
+    try:
+        return parse_number(kept.values[name], name)
+    except ValueError:
+        return None
+
+
 def _traffic_of(kept):
     """The traffic of step 1's kept inputs, or ``None`` when there are none or they do not compute."""
-    if kept is None:
-        return None
-    v = kept.values
+    users, actions = _kept_number(kept, "users"), _kept_number(kept, "actions")
+    peak, reads = _kept_number(kept, "peak"), _kept_number(kept, "read_share")
     try:
-        return cap.traffic(v["users"], v["actions"], v.get("peak", 2.0), v.get("read_share", 0.9))
-    except (KeyError, ValueError, TypeError):
+        return cap.traffic(users, actions, peak if peak is not None else 2.0, reads if reads is not None else 0.9)
+    except (ValueError, TypeError):
         return None
 
 
@@ -51,12 +62,20 @@ def numbers_html(rows, style: str | None = None) -> Markup:
 
 
 class _Estimator(ToolView):
-    """An estimator: number boxes in, the numbers, the working and the sentence out (see :class:`ToolView`)."""
+    """An estimator: number boxes in, the numbers, the working and the sentence out (see :class:`ToolView`).
+
+    :attr:`fields` maps the computation's argument names to the boxes that feed them, so that a message
+    names the box as its label shows it ("Daily active users must be a positive number").
+    """
 
     _controls: tuple = ()
+    fields: dict[str, str] = {}
 
     def _wire(self) -> None:
         self.watch(*self._controls)
+
+    def explain(self, message: str) -> str:
+        return name_fields(message, {arg: getattr(self, box).description for arg, box in self.fields.items()})
 
 
 class TrafficStorageEstimator(_Estimator):
@@ -67,6 +86,9 @@ class TrafficStorageEstimator(_Estimator):
     """
 
     peak_rps = traitlets.Float(0.0, help="the peak requests per second of the current inputs")
+    fields = {"daily_active_users": "users", "actions_per_user_per_day": "actions", "peak_factor": "peak",
+              "read_share": "read_share", "bytes_per_record": "record_bytes", "replication": "replication",
+              "retention_days": "retention", "request_bytes": "request_bytes", "response_bytes": "response_bytes"}
     inputs_name = "traffic"
     input_controls = ("users", "actions", "peak", "read_share", "record_bytes", "replication", "retention",
                       "request_bytes", "response_bytes")
@@ -107,10 +129,10 @@ class TrafficStorageEstimator(_Estimator):
         self.start()
 
     def compute(self) -> None:
-        t = cap.traffic(self.users.value, self.actions.value, self.peak.value, self.read_share.value)
-        s = cap.storage(t.write_rps * cap.SECONDS_PER_DAY, bytes_per_record=self.record_bytes.value,
-                        replication=self.replication.value, retention_days=self.retention.value)
-        bw = cap.bandwidth(t, self.request_bytes.value, self.response_bytes.value)
+        t = cap.traffic(self.users.number, self.actions.number, self.peak.number, self.read_share.number)
+        s = cap.storage(t.write_rps * cap.SECONDS_PER_DAY, bytes_per_record=self.record_bytes.number,
+                        replication=self.replication.number, retention_days=self.retention.number)
+        bw = cap.bandwidth(t, self.request_bytes.number, self.response_bytes.number)
         self.traffic, self.storage, self.bandwidth = t, s, bw
         self.peak_rps = t.peak_rps
         profile = t.hourly_profile()
@@ -152,6 +174,8 @@ class ServingEstimator(_Estimator):
     """
 
     fleet = traitlets.Any(None, allow_none=True, help="the serving fleet computed from the inputs")
+    fields = {"peak_rps": "peak", "latency_ms": "latency", "batch_size": "batch", "target_utilisation": "utilisation",
+              "redundancy": "redundancy", "model_gb": "model_gb", "cache_gb": "cache_gb"}
     inputs_name = "serving"
     input_controls = ("peak", "hardware", "latency", "batch", "utilisation", "redundancy", "model_gb", "cache_gb")
 
@@ -185,10 +209,10 @@ class ServingEstimator(_Estimator):
         self.start()
 
     def compute(self) -> None:
-        f = cap.serving_fleet(self.peak.value, self.hardware.value, latency_ms=self.latency.value,
-                              batch_size=self.batch.value, target_utilisation=self.utilisation.value,
-                              redundancy=self.redundancy.value, model_gb=self.model_gb.value,
-                              cache_gb=self.cache_gb.value)
+        f = cap.serving_fleet(self.peak.number, self.hardware.value, latency_ms=self.latency.number,
+                              batch_size=self.batch.number, target_utilisation=self.utilisation.number,
+                              redundancy=self.redundancy.number, model_gb=self.model_gb.number,
+                              cache_gb=self.cache_gb.number)
         self.fleet = f
         fits = "fits" if f.fits_in_memory else html("<b style='color:{}'>does not fit</b>", PALETTE["error"])
         self.numbers.value = table_html([
@@ -226,6 +250,7 @@ class LatencyBudgetEstimator(_Estimator):
     DEFAULT_STAGES = {"network in": 10.0, "feature lookup": 15.0, "candidate generation": 20.0,
                       "ranking": 40.0, "re-ranking and rules": 10.0, "network out": 10.0}
     inputs_name = "latency"
+    fields = {"target_ms": "target"}
 
     def inputs(self) -> dict:
         return {**{f"stage:{name}": box for name, box in self.stage_boxes.items()}, "target": self.target}
@@ -245,7 +270,7 @@ class LatencyBudgetEstimator(_Estimator):
         self.start()
 
     def compute(self) -> None:
-        b = cap.latency_budget({n: box.value for n, box in self.stage_boxes.items()}, self.target.value)
+        b = cap.latency_budget({n: box.number for n, box in self.stage_boxes.items()}, self.target.number)
         self.budget = b
         ax = self._ax
         ax.clear()
@@ -274,6 +299,8 @@ class RolloutPlanner(_Estimator):
     """
 
     fleet = traitlets.Any(None, allow_none=True, help="the serving fleet shadow traffic is priced on")
+    fields = {"baseline_rate": "baseline", "minimum_detectable_effect": "mde", "alpha": "alpha", "power": "power",
+              "daily_users": "daily_users", "allocated_share": "share", "shadow_share": "shadow_share"}
     inputs_name = "rollout"
     input_controls = ("baseline", "mde", "alpha", "power", "daily_users", "share", "method", "shadow_share")
 
@@ -311,22 +338,21 @@ class RolloutPlanner(_Estimator):
 
     def use_question(self, question) -> None:
         """Take a question's daily users (the other inputs stay), or step 1's, once the participant set them."""
-        kept = self.page_inputs("traffic")
-        users = kept.values.get("users") if kept is not None else None
-        self.daily_users.value = users if isinstance(users, (int, float)) and users > 0 else question.daily_active_users
+        users = _kept_number(self.page_inputs("traffic"), "users")
+        self.daily_users.value = users if users is not None and users > 0 else question.daily_active_users
 
     def restore_inputs(self, saved) -> None:
         """This step's own inputs, except daily users older than step 1's latest (the newest number wins)."""
         super().restore_inputs(saved)
         kept = self.page_inputs("traffic")
-        users = kept.values.get("users") if kept is not None else None
-        if isinstance(users, (int, float)) and users > 0 and kept.updated_at > saved.updated_at:
+        users = _kept_number(kept, "users")
+        if users is not None and users > 0 and kept.updated_at > saved.updated_at:
             self.daily_users.value = users
 
     def compute(self) -> None:
-        plan = cap.rollout_plan(self.baseline.value, self.mde.value, self.daily_users.value, self.share.value,
-                                self.alpha.value, self.power.value, self.method.value, self.fleet,
-                                self.shadow_share.value)
+        plan = cap.rollout_plan(self.baseline.number, self.mde.number, self.daily_users.number, self.share.number,
+                                self.alpha.number, self.power.number, self.method.value, self.fleet,
+                                self.shadow_share.number)
         self.plan = plan
         rows = [("users-per-arm", "users per arm", f"{plan.users_per_arm:,}"),
                 ("days", "days to reach them", f"{plan.days}"),
@@ -345,6 +371,10 @@ class RolloutPlanner(_Estimator):
 
 class TrainingEstimator(_Estimator):
     """Training compute (samples x epochs x FLOPs, or 6 x parameters x tokens) and embedding memory."""
+
+    fields = {"parameters": "parameters", "tokens": "tokens", "n_devices": "devices", "mfu": "mfu",
+              "entities": "entities", "dimension": "dimension", "bytes_per_value": "value_bytes",
+              "optimizer_states": "optimizer_states"}
 
     def __init__(self, parameters: float = 1e9, tokens: float = 20e9, hardware: str | None = None,
                  n_devices: float = 8, mfu: float = 0.4, entities: float = 100e6, dimension: float = 64,
@@ -374,14 +404,14 @@ class TrainingEstimator(_Estimator):
 
     def compute(self) -> None:
         def whole(box, name):
-            if box.value != int(box.value):
-                raise ValueError(f"{name} must be a whole number, got {box.value:g}.")
-            return int(box.value)
+            if box.number != int(box.number):
+                raise ValueError(f"{name} must be a whole number, got {box.number:g}.")
+            return int(box.number)
 
-        t = cap.training_compute(self.hardware.value, n_devices=whole(self.devices, "Devices"), mfu=self.mfu.value,
-                                 parameters=self.parameters.value, tokens=self.tokens.value)
-        e = cap.embedding_memory(self.entities.value, whole(self.dimension, "The embedding dimension"),
-                                 self.value_bytes.value, whole(self.optimizer_states, "Optimizer states"))
+        t = cap.training_compute(self.hardware.value, n_devices=whole(self.devices, "Devices"), mfu=self.mfu.number,
+                                 parameters=self.parameters.number, tokens=self.tokens.number)
+        e = cap.embedding_memory(self.entities.number, whole(self.dimension, "The embedding dimension"),
+                                 self.value_bytes.number, whole(self.optimizer_states, "Optimizer states"))
         self.training, self.embeddings = t, e
         rows = [("flops", "training compute (6 x parameters x tokens)", cap.format_quantity(t.total_flops, "FLOP")),
                 ("wall-time", f"wall time on {t.n_devices} devices", f"{t.wall_hours:,.1f} hours"),

@@ -8,8 +8,13 @@ import numpy as np
 
 from widgets.tools.threshold import threshold_study
 from widgets.views._base import ToolView
+from widgets.views._inputs import NumberBox
 from widgets.views._figures import COLOURS
-from widgets.views._html import Row, error_html, html, say_html, table_html
+from widgets.views._html import STALE_STYLE, Row, error_html, html, say_html, table_html
+
+
+#: The fraud shares the explorer offers (the data set can do 0.1% to 50%).
+MIN_SHARE, MAX_SHARE = 0.005, 0.3
 
 
 class ThresholdExplorer(ToolView):
@@ -17,11 +22,12 @@ class ThresholdExplorer(ToolView):
                  cost_fp: float = 1.0, cost_fn: float = 20.0):
         super().__init__()
         self.dataset = W.ToggleButtons(options=["breast cancer", "fraud-like"], value=dataset, description="Data")
-        self.share = W.FloatSlider(value=positive_share, min=0.005, max=0.3, step=0.005, readout_format=".1%",
-                                   description="Fraud share", continuous_update=False)
+        # a box that shows percent and reads "0.5%", "0.5 %" and "0.5" alike as half a percent
+        self.share = NumberBox(positive_share, "Fraud share", percent=True, layout=W.Layout(width="16em"),
+                               tooltip="Share of fraudulent transactions in the data, in percent (0.5% to 30%)")
         self.threshold = W.FloatSlider(value=threshold, min=0.0, max=1.0, step=0.01, description="Threshold")
-        self.cost_fp = W.BoundedFloatText(value=cost_fp, min=0, max=1e9, description="Cost of FP")
-        self.cost_fn = W.BoundedFloatText(value=cost_fn, min=0, max=1e9, description="Cost of FN")
+        self.cost_fp = NumberBox(cost_fp, "Cost of FP", tooltip="What a false positive costs (any unit)")
+        self.cost_fn = NumberBox(cost_fn, "Cost of FN", tooltip="What a missed positive costs (same unit)")
         self.use_optimal = W.Button(description="Use the cheapest threshold", icon="bullseye")
         (self._cm_ax, self._pr_ax, self._roc_ax) = self.plot(10, 3.2, ncols=3)
         self.study = None
@@ -38,9 +44,13 @@ class ThresholdExplorer(ToolView):
     def _refit(self, *_):
         self.share.layout.display = None if self.dataset.value == "fraud-like" else "none"
         try:
-            self.study = threshold_study(self.dataset.value, round(self.share.value, 4))
+            share = self.share.number
+            if not MIN_SHARE <= share <= MAX_SHARE:
+                raise ValueError(f"Fraud share must be between {MIN_SHARE:.1%} and {MAX_SHARE:.0%}, got {share:.2%}.")
+            self.study = threshold_study(self.dataset.value, round(share, 4))
         except ValueError as exc:
-            self.message.value = error_html(str(exc))
+            self.message.value = STALE_STYLE + error_html(str(exc))
+            self.show_stale(True)
             return
         self.about.value = html("<i>{}; a scaled logistic regression scored on a 40% held-out split.</i>",
                                 self.study.description)
@@ -75,14 +85,26 @@ class ThresholdExplorer(ToolView):
         self._blit.animate(self._cm_image, *self._cm_text[0], *self._cm_text[1], self._pr_point, self._pr_best,
                            self._roc_point, self._roc_best)
 
+    def _costs(self) -> tuple[float, float]:
+        costs = self.cost_fp.number, self.cost_fn.number
+        for box, cost in zip((self.cost_fp, self.cost_fn), costs):
+            if cost < 0:
+                raise ValueError(f"{box.description} must be 0 or more, got {cost:g}.")
+        return costs
+
     def _jump_to_optimal(self, _):
-        best = self.study.optimal(self.cost_fp.value, self.cost_fn.value)
+        try:
+            best = self.study.optimal(*self._costs())
+        except ValueError as exc:
+            self.message.value = error_html(str(exc))
+            return
         self.threshold.value = float(np.clip(np.round(best["threshold"], 2), 0, 1))
 
-    def update(self) -> None:
+    def compute(self) -> None:
         if self.study is None:
             return
-        t, cfp, cfn = self.threshold.value, self.cost_fp.value, self.cost_fn.value
+        t = self.threshold.value
+        cfp, cfn = self._costs()
         s = self.study
         p = s.at(t)
         best = s.optimal(cfp, cfn)
@@ -109,5 +131,4 @@ class ThresholdExplorer(ToolView):
                 for i, (name, th, pr, rc, f1, fpr, cost) in enumerate(rows)]
         self.numbers.value = table_html(body, ["", "threshold", "precision", "recall", "F1", "FPR", "total cost"],
                                         cls="mlsd-threshold-table")
-        self.message.value = ""
         self.say.value = say_html(s.say(t, cfp, cfn))
