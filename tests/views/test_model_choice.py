@@ -72,8 +72,11 @@ def test_bad_budget_is_a_message_and_the_last_numbers_stay():
     w.budget.value = 0
     assert "more than 0 ms" in w.message.value and "mlsd-error" in w.message.value
     assert (w.numbers.value, w.say.value, w.chart.value) == (table, say, png)
-    w.budget.value = -5     # the box clamps to its minimum, 0: still a message
-    assert w.budget.value == 0 and "more than 0 ms" in w.message.value
+    w.budget.value = -5     # shown as typed (no silent clamp): a message
+    assert w.budget.number == -5 and "more than 0 ms" in w.message.value
+    assert "mlsd-stale" in w.numbers._dom_classes   # the last numbers stay, dimmed
+    w.budget.value = ""
+    assert "p99 latency budget (ms) is empty" in w.message.value
     w.budget.value = 1e5
     assert w.message.value == "" and chosen_row(w.numbers.value) == "logistic regression"
 
@@ -88,3 +91,21 @@ def test_measure_again_re_times_without_retraining(study):
     np.testing.assert_allclose(cells(w.numbers.value, "mlsd-p99"), [r.p99_ms for r in w.study.results], rtol=6e-3)
     assert not w.measure_again.disabled and w.measure_again.description == "Measure again"
 
+
+
+def test_a_first_visit_meets_both_and_the_spread_of_the_rounds_is_shown(study):
+    w = ModelChoiceExplorer()   # the defaults a first visit sees
+    assert w.choice.chosen is not None and "No model meets both" not in w.say.value
+    simplest_good = next(r for r in study.results if r.accuracy >= MC.DEFAULT_MIN_QUALITY)
+    assert w.budget.number >= 2 * simplest_good.p99_ms and w.choice.chosen.name == simplest_good.name
+    spreads = re.findall(r"class='mlsd-p99-range'>([^<]+)<", w.numbers.value)
+    assert len(spreads) == 4 and all(f"({MC.ROUNDS} rounds of {MC.N_REQUESTS})" in s for s in spreads)
+
+
+def test_the_default_budget_grows_with_a_busy_machine(study):
+    from dataclasses import replace
+
+    for slowdown in (1, 3, 10, 40):   # every latency slowdown times longer, as on a loaded machine
+        slow = [replace(r, p99_ms=r.p99_ms * slowdown) for r in study.results]
+        budget = MC.default_budget(slow, MC.DEFAULT_MIN_QUALITY)
+        assert MC.choose_model(slow, budget, MC.DEFAULT_MIN_QUALITY).chosen is not None

@@ -75,7 +75,9 @@ INTERPRETABILITY = {
 }
 
 METRIC = "accuracy"
-N_REQUESTS = 200
+#: Timed single requests per round, and rounds: the figures quoted are medians over the rounds.
+N_REQUESTS = 100
+ROUNDS = 5
 BATCH_SIZE = 256
 
 
@@ -108,11 +110,18 @@ def make_candidates() -> dict:
 class Latency:
     """Measured prediction times of one fitted model (see :func:`measure_latency`)."""
 
-    single_ms: tuple        # every single-row call, ms, in the order made
-    p50_ms: float
-    p99_ms: float
+    single_ms: tuple        # every single-row call, ms, in the order made (rounds one after the other)
+    p50_ms: float           # median over the rounds of each round's p50, ms
+    p99_ms: float           # median over the rounds of each round's p99, ms
     batch_ms: float         # median time of one predict call on ``batch_size`` rows, ms
     batch_size: int
+    rounds: int = 1
+    round_p99_ms: tuple = ()   # each round's p99, ms: their range is the spread shown
+
+    @property
+    def p99_spread_ms(self) -> tuple[float, float]:
+        """The lowest and the highest round's p99, ms."""
+        return (min(self.round_p99_ms), max(self.round_p99_ms)) if self.round_p99_ms else (self.p99_ms, self.p99_ms)
 
     @property
     def per_row_us(self) -> float:
@@ -121,14 +130,17 @@ class Latency:
 
 
 def measure_latency(model, X: np.ndarray, n_requests: int = N_REQUESTS, batch_size: int = BATCH_SIZE,
-                    warmup: int = 10, batch_repeats: int = 5) -> Latency:
+                    warmup: int = 20, batch_repeats: int = 5, rounds: int = ROUNDS) -> Latency:
     """Time ``model.predict`` on single rows and on one batch, on one thread.
 
-    Single requests: ``warmup`` untimed calls, then ``n_requests`` timed calls, each on one row
-    of ``X`` (cycling through the rows), timed with ``time.perf_counter``. p50 and p99 are
-    ``numpy.percentile`` of those times (linear interpolation), so p50 <= p99 always. Batch: one
-    untimed call, then the median of ``batch_repeats`` timed calls on the first ``batch_size`` rows.
-    Python's garbage collector is left on, as in a real server (it is one source of the p99 tail).
+    Single requests: ``warmup`` untimed calls, then ``rounds`` rounds of ``n_requests`` timed calls,
+    each on one row of ``X`` (cycling through the rows), timed with ``time.perf_counter``. Each round
+    gives its p50 and p99 (``numpy.percentile``, linear interpolation); the figures quoted are the
+    medians over the rounds, so one round disturbed by another program (a busy machine) does not move
+    them, and the lowest and highest round p99 are kept as the spread. Batch: one untimed call, then
+    the median of ``batch_repeats`` timed calls on the first ``batch_size`` rows. Python's garbage
+    collector is left on, as in a real server (it is one source of the p99 tail).
+    ``benchmarks/model_choice_latency.py`` measures how far two measurements agree.
 
     Parameters
     ----------
@@ -145,21 +157,22 @@ def measure_latency(model, X: np.ndarray, n_requests: int = N_REQUESTS, batch_si
     --------
     >>> from sklearn.linear_model import LogisticRegression
     >>> X = np.random.default_rng(0).normal(size=(50, 3)); y = (X[:, 0] > 0).astype(int)
-    >>> lat = measure_latency(LogisticRegression().fit(X, y), X, n_requests=30, batch_size=20)
-    >>> len(lat.single_ms), lat.batch_size, lat.p50_ms <= lat.p99_ms
-    (30, 20, True)
+    >>> lat = measure_latency(LogisticRegression().fit(X, y), X, n_requests=30, batch_size=20, rounds=3)
+    >>> len(lat.single_ms), lat.batch_size, lat.p50_ms <= lat.p99_ms, lat.rounds
+    (90, 20, True, 3)
     """
     from threadpoolctl import threadpool_limits
 
     X = np.asarray(X)
-    rows = [X[i % len(X): i % len(X) + 1] for i in range(n_requests)]
+    total = n_requests * rounds
+    rows = [X[i % len(X): i % len(X) + 1] for i in range(max(total, warmup))]
     batch = X[:batch_size]
     clock = time.perf_counter
     with threadpool_limits(limits=1):
         for row in rows[:warmup]:
             model.predict(row)
         times = []
-        for row in rows:
+        for row in rows[:total]:
             start = clock()
             model.predict(row)
             times.append(clock() - start)
@@ -170,9 +183,9 @@ def measure_latency(model, X: np.ndarray, n_requests: int = N_REQUESTS, batch_si
             model.predict(batch)
             batch_times.append(clock() - start)
     single_ms = np.array(times) * 1e3
-    p50, p99 = np.percentile(single_ms, [50, 99])
-    return Latency(tuple(float(t) for t in single_ms), float(p50), float(p99),
-                   float(np.median(batch_times) * 1e3), len(batch))
+    per_round = np.percentile(single_ms.reshape(rounds, n_requests), [50, 99], axis=1)
+    return Latency(tuple(float(t) for t in single_ms), float(np.median(per_round[0])), float(np.median(per_round[1])),
+                   float(np.median(batch_times) * 1e3), len(batch), rounds, tuple(float(p) for p in per_round[1]))
 
 
 @dataclass(frozen=True)
@@ -195,6 +208,31 @@ class ModelResult:
     def per_row_us(self) -> float:
         """Cost of one row inside a batch, in microseconds."""
         return self.batch_ms * 1000.0 / self.batch_size
+
+
+#: The budgets a person would type, ms.
+NICE_BUDGETS_MS = (0.5, 1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10_000)
+DEFAULT_MIN_QUALITY = 0.97
+
+
+def default_budget(results, min_quality: float = DEFAULT_MIN_QUALITY) -> float:
+    """A first budget that the simplest good-enough model meets with room to spare, whatever the machine.
+
+    The smallest of :data:`NICE_BUDGETS_MS` that is at least twice the p99 of the simplest model with
+    ``accuracy >= min_quality`` (of the most accurate model when none is), at least 2 ms: on a busy
+    machine the latencies grow, and so does the first budget, so a first visit never opens on "no model
+    meets both".
+
+    Examples
+    --------
+    >>> R = ModelResult
+    >>> default_budget([R("a", 0.96, 0.4), R("b", 0.98, 3.1)], 0.97), default_budget([R("a", 0.98, 0.4)], 0.97)
+    (10, 2)
+    """
+    results = list(results)
+    good = [r for r in results if r.accuracy >= min_quality] or [max(results, key=lambda r: r.accuracy)]
+    floor = max(2.0, 2 * good[0].p99_ms)
+    return next((b for b in NICE_BUDGETS_MS if b >= floor), NICE_BUDGETS_MS[-1])
 
 
 def check_constraints(budget_ms: float, min_quality: float) -> tuple[float, float]:

@@ -11,8 +11,10 @@ from matplotlib.patches import Rectangle
 
 from widgets.tools.model_choice import (
     BATCH_SIZE,
+    DEFAULT_MIN_QUALITY,
     SIMPLICITY,
     check_constraints,
+    default_budget,
     format_kb,
     format_ms,
     format_s,
@@ -20,7 +22,8 @@ from widgets.tools.model_choice import (
     model_choice_study,
 )
 from widgets.views._base import ToolView
-from widgets.views._html import PALETTE, Cell, Markup, Row, error_html, html, say_html, table_html
+from widgets.views._html import PALETTE, Cell, Markup, Row, html, say_html, table_html
+from widgets.views._inputs import NumberBox
 from widgets.views._palette import BLUE, CYAN, DARK_GREY, GREEN, LIGHT_GREY, ORANGE, PURPLE
 
 MODEL_COLOURS = {"logistic regression": BLUE, "k-nearest neighbours": PURPLE, "gradient-boosted trees": ORANGE,
@@ -35,12 +38,13 @@ class ModelChoiceExplorer(ToolView):
     against p99 latency with both limits drawn, a table a row per model (the pick highlighted) and the
     sentence to say."""
 
-    def __init__(self, budget_ms: float = 2.0, min_quality: float = 0.97):
+    def __init__(self, budget_ms: float | None = None, min_quality: float = DEFAULT_MIN_QUALITY):
         super().__init__()
         self.study = model_choice_study()
-        self.budget = W.BoundedFloatText(value=budget_ms, min=0, max=10_000, step=0.1,
-                                         description="p99 latency budget (ms)", style={"description_width": "initial"},
-                                         layout=W.Layout(width="260px"))
+        if budget_ms is None:   # one the simplest good-enough model meets here, even on a busy machine
+            budget_ms = default_budget(self.study.results, min_quality)
+        self.budget = NumberBox(budget_ms, "p99 latency budget (ms)", style={"description_width": "initial"},
+                                layout=W.Layout(width="260px"))
         self.min_quality = W.FloatSlider(value=min_quality, min=0.90, max=1.0, step=0.001, readout_format=".3f",
                                          description="Minimum accuracy", style={"description_width": "initial"},
                                          layout=W.Layout(width="420px"))
@@ -101,18 +105,13 @@ class ModelChoiceExplorer(ToolView):
             self.measure_again.disabled = False
             self.measure_again.description = "Measure again"
 
-    def update(self) -> None:
-        try:
-            budget, quality = check_constraints(self.budget.value, self.min_quality.value)
-        except ValueError as exc:
-            self.message.value = error_html(str(exc))
-            return
+    def compute(self) -> None:
+        budget, quality = check_constraints(self.budget.number, self.min_quality.value)
         choice = self.study.choose(budget, quality)
         self.choice = choice
         self._draw(choice)
         self.numbers.value = self._table(choice)
         self.say.value = say_html(self.study.say(budget, quality))
-        self.message.value = ""
 
     def _draw(self, choice) -> None:
         budget, quality = choice.budget_ms, choice.min_quality
@@ -138,13 +137,25 @@ class ModelChoiceExplorer(ToolView):
             rows.append(Row([
                 rank, Cell(r.name, cls="mlsd-model-name", title=SIMPLICITY.get(r.name, "")),
                 Cell(f"{r.accuracy:.3f}", cls="mlsd-quality", style=None if good else MISS),
-                Cell(format_ms(r.p50_ms), cls="mlsd-p50"), Cell(format_ms(r.p99_ms), cls="mlsd-p99", style=None if fast else MISS),
+                Cell(format_ms(r.p50_ms), cls="mlsd-p50"),
+                Cell(format_ms(r.p99_ms), cls="mlsd-p99", style=None if fast else MISS),
+                Cell(_spread(r), cls="mlsd-p99-range"),
                 Cell(format_ms(r.batch_ms), cls="mlsd-batch"), Cell(format_us(r.per_row_us), cls="mlsd-per-row"),
                 Cell(format_kb(r.size_bytes), cls="mlsd-size"), Cell(format_s(r.train_s), cls="mlsd-train-time"),
                 Cell(fits, cls="mlsd-fits"),
                 Cell(r.interpretability, cls="mlsd-interpretability", style="font-size:85%;max-width:22em")],
                 cls="mlsd-model mlsd-chosen" if chosen else "mlsd-model",
                 style=f"background:{PALETTE['chosen']};font-weight:600" if chosen else None))
-        return table_html(rows, ["simplicity", "model", "accuracy", "p50 (ms)", "p99 (ms)", f"batch of {BATCH_SIZE} (ms)",
+        return table_html(rows, ["simplicity", "model", "accuracy", "p50 (ms)", "p99 (ms)", "p99 of each round (ms)",
+                                 f"batch of {BATCH_SIZE} (ms)",
                                  "per row in batch (µs)", "size (kB)", "training (s)", "fits?",
                                  "how to explain a prediction"], cls="mlsd-model-choice-table")
+
+
+def _spread(result) -> str:
+    """The lowest and highest round's p99, and how many rounds: what the quoted median hides."""
+    lat = result.latency
+    if lat is None or not lat.round_p99_ms:
+        return ""
+    low, high = lat.p99_spread_ms
+    return f"{format_ms(low)} to {format_ms(high)} ({lat.rounds} rounds of {len(lat.single_ms) // lat.rounds})"
