@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
 
-SAVED = re.compile(r"^saved \d\d:\d\d:\d\d · ")
+SAVED = re.compile(r"^saved at \d\d:\d\d:\d\d · ")
 QUESTION = "airbnb-similar-homes"
 NAME = "Again Tester"
 

@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 pytestmark = pytest.mark.browser
 
 #: The saved mark once the typing is stored (before that it says "saving..." or "nothing saved yet").
-SAVED = re.compile(r"^saved \d\d:\d\d:\d\d · ")
+SAVED = re.compile(r"^saved at \d\d:\d\d:\d\d · ")
 
 #: Breaks out of the attribute Voila writes the theme into; if it ran, the page's title would change.
 THEME_PAYLOAD = "\"><img src=x onerror=\"document.title='pwned';window.__mlsd_pwned=1\">"

@@ -14,7 +14,7 @@ from widgets.practice.store import AnswerStore
 
 pytestmark = pytest.mark.browser
 
-SAVED = re.compile(r"^saved \d\d:\d\d:\d\d · ")
+SAVED = re.compile(r"^saved at \d\d:\d\d:\d\d · ")
 
 
 def _query(page) -> dict:

@@ -69,7 +69,7 @@ def test_clock_and_answer_survive_a_reload(page, open_app, questions, assert_cle
     answer_box = page.locator(".mlsd-answer-text textarea")
     answer_box.click()
     answer_box.press_sequentially(ANSWER)
-    expect(page.locator(".mlsd-saved")).to_have_text(re.compile(r"^saved \d\d:\d\d:\d\d · "), timeout=10_000)
+    expect(page.locator(".mlsd-saved")).to_have_text(re.compile(r"^saved at \d\d:\d\d:\d\d · "), timeout=10_000)
     words = len(ANSWER.split())
     expect(page.locator(".mlsd-words")).to_have_text(f"{words} words")
     assert_clean_page(page)
@@ -93,5 +93,32 @@ def test_reopened_step_says_its_answer_is_saved(page, open_app, voila_server):
     AnswerStore(voila_server.home).save_answer(PARTICIPANT, question, 1, text)
     open_app(STEP_1, ".mlsd-clock", question=question, participant=PARTICIPANT)
     expect(page.locator(".mlsd-answer-text textarea")).to_have_value(text)
-    expect(page.locator(".mlsd-saved")).to_have_text(re.compile(r"^saved \d\d:\d\d:\d\d · "), timeout=3_000)
+    expect(page.locator(".mlsd-saved")).to_have_text(re.compile(r"^saved at \d\d:\d\d:\d\d · "), timeout=3_000)
     expect(page.locator(".mlsd-words")).to_have_text(f"{len(text.split())} words")
+
+
+def test_finish_stops_the_clock_opens_the_rubric_in_view_and_the_start_page_says_so(page, open_app, widget_button,
+                                                                                   assert_clean_page):
+    query = dict(question="x-trending-topics", participant="Finish Tester")
+    open_app("02-data-pipeline.ipynb", ".mlsd-clock", **query)
+    widget_button(page, "Start").click()
+    expect(page.locator(".mlsd-clock-status")).to_contain_text("running", timeout=30_000)
+    page.locator(".mlsd-answer-text textarea").fill("Tweets, hashtags and counts per minute.")
+    widget_button(page, "Finish").click()
+    status = page.locator(".mlsd-clock-status")
+    expect(status).to_contain_text("finished at", timeout=30_000)
+    rubric = page.locator(".mlsd-step-answer .mlsd-score-total")
+    expect(rubric).to_be_in_viewport(timeout=30_000)   # the page scrolled to the rubric it opened
+    expect(widget_button(page, "Finished")).to_be_disabled()
+    expect(widget_button(page, "Resume")).to_have_count(0)
+    shown = page.locator(".mlsd-clock").first.inner_text()
+    page.wait_for_timeout(2_500)   # the clock no longer moves
+    expect(page.locator(".mlsd-clock").first).to_have_text(shown)
+    page.reload()
+    page.locator(".mlsd-clock").first.wait_for(state="visible", timeout=60_000)
+    expect(page.locator(".mlsd-clock-status")).to_contain_text("finished at")
+    assert_clean_page(page)
+    page.locator(".mlsd-nav-start").click()
+    row = page.locator("table.mlsd-plan tbody tr").nth(1)
+    expect(row).to_contain_text("finished", timeout=60_000)
+    expect(row).to_contain_text("6 words")

@@ -15,7 +15,7 @@ from .conftest import serve_voila
 
 pytestmark = pytest.mark.browser
 
-SAVED = re.compile(r"^saved \d\d:\d\d:\d\d · ")
+SAVED = re.compile(r"^saved at \d\d:\d\d:\d\d · ")
 Q = "linkedin-job-recommendations"
 LONG = "The candidate generator pulls jobs close to the member's embedding. " * 300
 

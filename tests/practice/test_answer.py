@@ -102,3 +102,25 @@ def test_scores_are_kept_and_a_bad_one_is_a_message(session):
     assert "whole number from 0 to 2" in session.message and session.scores == {item: 2}
     session.score(item, None)
     assert session.scores == {} and session.handle.record().scores == {}
+
+
+def test_finish_stops_the_clock_for_good_once_and_the_text_stays_editable(session, clock):
+    session.clock_action("start")
+    clock.advance(560)   # 80 s over the 480 s budget
+    session.type("Joined watch logs.")
+    assert session.finish() and session.finished_at == clock() and not session.clock.running
+    assert session.handle.record().text == "Joined watch logs."   # finishing saved the typing
+    first = session.finished_at
+    clock.advance(3600)   # an hour later, with nobody on the page: no overtime piles up
+    session.tick()
+    assert session.clock.elapsed(clock()) == 560 and session.clock.overtime(clock()) == 80
+    assert session.finish() and session.finished_at == first   # one finish time per (attempt, step)
+    session.clock_action("start")
+    assert "is finished" in session.message and not session.clock.running
+    session.type("Joined watch logs, and the ratings.")   # later edits are kept as revisions
+    clock.advance(1)
+    session.tick()
+    assert session.handle.record().text.endswith("ratings.") and len(session.handle.revisions()) == 2
+    record = session.handle.record()
+    assert record.status(480) == "finished" and record.progress(480, clock()) == (
+        "finished, 09:20 used (01:20 over), 6 words")

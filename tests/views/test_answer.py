@@ -167,3 +167,16 @@ def test_a_pause_made_elsewhere_reaches_this_view_within_two_seconds(make, clock
     clock.advance(30)
     one.tick()
     assert one.clock_display.value == shown  # nothing changes any more: the tab goes quiet
+
+
+def test_finish_opens_the_rubric_and_disables_the_clock(make, clock):
+    w = make(step=3)
+    w.start_button.click()
+    clock.advance(100)
+    w.finish_button.click()
+    assert w.rubric_visible and "mlsd-scroll-here" in w.rubric_box._dom_classes
+    assert w.start_button.disabled and w.pause_button.disabled and w.reset_button.disabled and w.finish_button.disabled
+    assert "finished at" in w.status.value and "01:40 used of 8 min" in w.status.value
+    assert "not scored yet" in w.total_score.value
+    w.text.value = "Still editable."
+    assert w.save() and w.store.attempt("ada", Q, 3).text == "Still editable."

@@ -152,11 +152,14 @@ def session_summary_html(store: AnswerStore, ctx: Context) -> Markup:
     record = session_record(store, ctx.participant, ctx.question.id, ctx.attempt_id)
     rows = []
     for s in record["steps"]:
-        over = s["overtime_seconds"] > 0
+        over = s["overtime_seconds"]
+        scored = sum(1 for item in s["rubric"] if item["score"] is not None)
         rows.append([f"{s['step']}. {s['title']}",
-                     Cell(f"{format_elapsed(s['elapsed_seconds'])} / {format_elapsed(s['budget_seconds'])}",
-                          style=f"color:{PALETTE['error']}" if over else None),
-                     len(s["answer"].split()), f"{s['self_score']} / {s['self_score_max']}"])
+                     Cell(f"{format_elapsed(s['elapsed_seconds'])} / {format_elapsed(s['budget_seconds'])}"
+                          + (f" ({format_elapsed(over)} over)" if over > 0 else ""),
+                          style=f"color:{PALETTE['error']}" if over > 0 else None),
+                     s["clock_status"], s["words"],
+                     f"{s['self_score']} / {s['self_score_max']}" if scored else "not scored yet"])
     total = f"{format_elapsed(record['total_elapsed_seconds'])} / {format_elapsed(record['total_budget_seconds'])}"
-    return TABLE_STYLE + table_html(rows, ["Step", "Time used / budget", "Words", "Self-score"],
-                                    cls="mlsd-summary mlsd-table", footer=[["Total", total, "", ""]])
+    return TABLE_STYLE + table_html(rows, ["Step", "Time used / budget", "Clock", "Words", "Self-score"],
+                                    cls="mlsd-summary mlsd-table", footer=[["Total", total, "", "", ""]])

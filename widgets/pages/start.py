@@ -7,7 +7,6 @@ import time
 import ipywidgets as W
 
 from widgets.pages.parts import ExportPanel, PageAddress, link_area, open_store, question_card, show_links
-from widgets.practice.clock import format_elapsed
 from widgets.practice.context import (
     ASK_FOR_NAME,
     START_PAGE,
@@ -266,11 +265,7 @@ class StartPage(W.VBox):
         rows = []
         for step in self.framework.steps:
             record = self.store.step_record(chosen, step.number) if chosen is not None else None
-            if record is None or not record.started:
-                progress = "not started"
-            else:
-                clock = record.clock(step.budget_seconds)
-                progress = f"{format_elapsed(clock.elapsed(self.store.now()))} used, {record.words} words"
+            progress = record.progress(step.budget_seconds, self.store.now()) if record is not None else "not started"
             link = html("<a class='mlsd-step-link' href='{}'>{}</a>", page_link(notebook_name(step), ctx), step.title)
             rows.append([step.number, link, f"{step.minutes} min", progress])
         return TABLE_STYLE + table_html(rows, ["Step", "Open the step", "Budget", "Your progress"],

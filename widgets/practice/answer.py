@@ -67,6 +67,8 @@ class AnswerSession:
             record = handle.record()
             self.message = str(exc)
         self.clock: ClockState = record.clock(step.budget_seconds)
+        #: When the step was finished (seconds since the epoch), or ``None``.
+        self.finished_at: float | None = record.finished_at
         self.text = self.saved_text = record.text
         self.saved_at = record.saved_at
         self.scores: dict[str, int] = dict(record.scores)
@@ -132,9 +134,10 @@ class AnswerSession:
         now = self._now()
         if now - self.last_sync >= CLOCK_SYNC_SECONDS:
             self.last_sync = now
-            stored = self.handle.clock(self.step.budget_seconds)
+            stored, finished_at = self.handle.clock_and_finish(self.step.budget_seconds)
             if stored is not None:
                 self.clock = stored
+                self.finished_at = finished_at   # finished in another tab, say
         if self.save_due(now):
             self.save()
 
@@ -146,8 +149,26 @@ class AnswerSession:
         try:
             self.clock = self.handle.clock_action(self.step.budget_seconds, action)
             self.message = None
+        except (StoreError, ValueError) as exc:
+            self.message = str(exc)
+
+    @property
+    def finished(self) -> bool:
+        return self.finished_at is not None
+
+    def finish(self) -> bool:
+        """Finish the step: save the text, stop the clock for good, keep the moment; returns whether it is finished.
+
+        The text can still be edited afterwards (every edit is a revision, with its time)."""
+        if self.dirty:
+            self.save()
+        self.reset_armed = False
+        try:
+            self.clock, self.finished_at = self.handle.finish(self.step.budget_seconds)
+            self.message = None
         except StoreError as exc:
             self.message = str(exc)
+        return self.finished
 
     def toggle(self) -> None:
         """The pause button: pause a running clock, resume a paused one."""

@@ -48,7 +48,7 @@ from dataclasses import dataclass, replace  # noqa: F401  (replace: in a doctest
 from pathlib import Path
 from typing import Callable, Sequence
 
-from widgets.practice.clock import ClockState
+from widgets.practice.clock import ClockState, format_elapsed
 
 HOME_ENV = "MLSD_WORKBOOK_HOME"
 DB_NAME = "answers.db"
@@ -130,6 +130,30 @@ class StepRecord:
     def started(self) -> bool:
         """Whether anything happened: text typed, or the clock started once."""
         return bool(self.text) or self.clock_accumulated > 0 or self.clock_running_since is not None
+
+    def status(self, budget_seconds: float) -> str:
+        """``"not started"``, ``"ready"`` (opened, clock never started), ``"running"``, ``"paused"`` or ``"finished"``."""
+        if self.finished_at is not None:
+            return "finished"
+        if not self.started:
+            return "not started"
+        return self.clock(budget_seconds).status
+
+    def progress(self, budget_seconds: float, now: float) -> str:
+        """One line on the step, as the progress tables show it: status, time used, overtime, words.
+
+        Examples
+        --------
+        >>> r = replace(StepRecord.empty("ada", "q", 1), text="two words", clock_accumulated=560.0, finished_at=9.0)
+        >>> r.progress(480, now=1000.0)
+        'finished, 09:20 used (01:20 over), 2 words'
+        """
+        if not self.started:
+            return "not started"
+        clock = self.clock(budget_seconds)
+        over = clock.overtime(now)
+        return (f"{self.status(budget_seconds)}, {format_elapsed(clock.elapsed(now))} used"
+                f"{f' ({format_elapsed(over)} over)' if over > 0 else ''}, {self.words} word{'s' if self.words != 1 else ''}")
 
     @classmethod
     def empty(cls, participant: str, question_id: str, step: int, attempt_id: str | None = None) -> "StepRecord":
@@ -491,8 +515,11 @@ class AnswerStore:
         if action not in ("start", "pause", "reset"):
             raise ValueError(f"Unknown clock action {action!r}.")
         self._ensure_step(conn, attempt_id, step)
-        row = conn.execute("SELECT clock_accumulated, clock_running_since FROM attempt_steps "
+        row = conn.execute("SELECT clock_accumulated, clock_running_since, finished_at FROM attempt_steps "
                            "WHERE attempt_id = ? AND step = ?", (attempt_id, step)).fetchone()
+        if row["finished_at"] is not None:
+            raise ValueError(f"Step {step} is finished, so its clock stays stopped; practise the question again "
+                             "to answer it afresh.")
         clock = ClockState(budget_seconds, row[0], row[1])
         now = self.now()
         clock = clock.start(now) if action == "start" else clock.pause(now) if action == "pause" else clock.reset()
@@ -509,11 +536,26 @@ class AnswerStore:
                              (max(0.0, now - since), now, attempt_id, other))
         return clock
 
-    def _clock_state(self, attempt_id: str, step: int, budget_seconds: float) -> ClockState | None:
+    def _finish(self, conn, attempt_id: str, step: int, budget_seconds: float) -> tuple[ClockState, float]:
+        """Stop the step's clock for good and keep the moment (once: finishing again changes nothing)."""
+        self._ensure_step(conn, attempt_id, step)
+        row = conn.execute("SELECT clock_accumulated, clock_running_since, finished_at FROM attempt_steps "
+                           "WHERE attempt_id = ? AND step = ?", (attempt_id, step)).fetchone()
+        clock = ClockState(budget_seconds, row[0], row[1])
+        if row["finished_at"] is not None:
+            return clock, row["finished_at"]
+        now = self.now()
+        clock = clock.pause(now) if clock.running else clock
+        conn.execute("UPDATE attempt_steps SET clock_accumulated = ?, clock_running_since = NULL, finished_at = ? "
+                     "WHERE attempt_id = ? AND step = ?", (clock.accumulated, now, attempt_id, step))
+        self._touch(conn, attempt_id, step, now)
+        return clock, now
+
+    def _clock_state(self, attempt_id: str, step: int, budget_seconds: float) -> tuple[ClockState | None, float | None]:
         with self._read() as conn:
-            row = conn.execute("SELECT clock_accumulated, clock_running_since FROM attempt_steps "
+            row = conn.execute("SELECT clock_accumulated, clock_running_since, finished_at FROM attempt_steps "
                                "WHERE attempt_id = ? AND step = ?", (attempt_id, step)).fetchone()
-        return None if row is None else ClockState(budget_seconds, row[0], row[1])
+        return (None, None) if row is None else (ClockState(budget_seconds, row[0], row[1]), row[2])
 
     def _score(self, conn, attempt_id: str, step: int, item_id: str, score: int | None) -> None:
         if score is not None and (not isinstance(score, int) or not SCORE_RANGE[0] <= score <= SCORE_RANGE[1]):
@@ -681,7 +723,13 @@ class AttemptStep:
 
     def clock(self, budget_seconds: float) -> ClockState | None:
         """The stored clock (``None`` before the step was opened)."""
-        return None if self.attempt is None else self.store._clock_state(self.attempt.id, self.step, budget_seconds)
+        return self.clock_and_finish(budget_seconds)[0]
+
+    def clock_and_finish(self, budget_seconds: float) -> tuple[ClockState | None, float | None]:
+        """The stored clock and when the step was finished (one cheap read; the answer polls it)."""
+        if self.attempt is None:
+            return None, None
+        return self.store._clock_state(self.attempt.id, self.step, budget_seconds)
 
     def clock_action(self, budget_seconds: float, action: str) -> ClockState:
         """``"start"``, ``"pause"`` or ``"reset"``; starting pauses the attempt's other running steps."""
@@ -695,6 +743,14 @@ class AttemptStep:
         with self._write() as conn:
             self.store._score(conn, self._bound(conn), self.step, item_id, score)
         self._settle()
+
+    def finish(self, budget_seconds: float) -> tuple[ClockState, float]:
+        """Finish the step: the clock stops for good and the moment is kept (finishing again changes nothing).
+        Returns the stopped clock and the moment it was finished."""
+        with self._write() as conn:
+            done = self.store._finish(conn, self._bound(conn), self.step, budget_seconds)
+        self._settle()
+        return done
 
     def save_inputs(self, tool: str, values: dict) -> None:
         """Keep what the participant typed into ``tool`` with the attempt (numbers and strings, as JSON)."""

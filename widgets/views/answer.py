@@ -52,6 +52,8 @@ class StepAnswer(W.VBox):
         self.pause_button = W.Button(description="Pause", icon="pause", tooltip="Pause or resume the clock")
         self.reset_button = W.Button(description="Reset", icon="undo",
                                      tooltip="Set the clock back to the full budget (the answer is kept)")
+        self.finish_button = W.Button(description="Finish", icon="flag-checkered", button_style="info",
+                                      tooltip="Finish this step: the clock stops for good and the rubric opens")
         self.status = W.HTML()
         self.text = W.Textarea(
             value=self.session.text,
@@ -74,7 +76,8 @@ class StepAnswer(W.VBox):
             layout=W.Layout(flex="2 1 16em", margin="0 0 0 12px"),
         )
         clock_row = W.HBox([self.clock_display, self.start_button, self.pause_button, self.reset_button,
-                            self.status], layout=W.Layout(align_items="center", flex_flow="row wrap"))
+                            self.finish_button, self.status],
+                           layout=W.Layout(align_items="center", flex_flow="row wrap"))
         body = W.HBox([W.VBox([self.text, self.saved_mark], layout=W.Layout(flex="3 1 24em")), prompts],
                       layout=W.Layout(width="100%", flex_flow="row wrap"))
         self.children = [clock_row, self.progress, body, self.message, self.score_button, self.rubric_box]
@@ -83,6 +86,7 @@ class StepAnswer(W.VBox):
         self.start_button.on_click(lambda _: self._forward(self.session.clock_action, "start"))
         self.pause_button.on_click(lambda _: self._forward(self.session.toggle))
         self.reset_button.on_click(lambda _: self._forward(self.session.press_reset))
+        self.finish_button.on_click(lambda _: self.finish())
         self.score_button.on_click(lambda _: self.show_rubric(not self.rubric_visible))
         self.text.observe(self._on_text, names="value")
 
@@ -120,6 +124,13 @@ class StepAnswer(W.VBox):
         self._render()
         if self.rubric_visible:
             self._update_hints()
+
+    def finish(self) -> None:
+        """Finish the step: the clock stops for good, the rubric opens (and the page scrolls to it)."""
+        if self.session.finish():
+            self.show_rubric(True)
+            self.rubric_box.add_class("mlsd-scroll-here")   # the template's script brings it into view
+        self._render()
 
     def save(self) -> bool:
         """Save the text now if it changed; return whether it is safely stored."""
@@ -168,28 +179,36 @@ class StepAnswer(W.VBox):
             " over time" if tone == "over" else "")
         self.progress.value = clock.fraction_used(now)
         self.progress.bar_style = _TONE_BAR[tone]
-        status = clock.status
+        status = "finished" if session.finished else clock.status
         self.start_button.disabled = status != "ready"
-        self.pause_button.disabled = status == "ready"
+        self.pause_button.disabled = status in ("ready", "finished")
         self.pause_button.description = "Resume" if status == "paused" else "Pause"
         self.pause_button.icon = "play" if status == "paused" else "pause"
-        self.reset_button.disabled = status == "ready"
+        self.reset_button.disabled = status in ("ready", "finished")
         self.reset_button.description = "Confirm reset" if session.reset_armed else "Reset"
         self.reset_button.button_style = "danger" if session.reset_armed else ""
-        self.status.value = html("<span class='mlsd-clock-status'>{} &middot; {} used of {} min</span>",
-                                 status, format_elapsed(clock.elapsed(now)), self.step.minutes)
+        self.finish_button.disabled = session.finished
+        self.finish_button.description = "Finished" if session.finished else "Finish"
+        when = (f" at {time.strftime('%H:%M', time.localtime(session.finished_at))}" if session.finished else "")
+        over = clock.overtime(now)
+        self.status.value = html("<span class='mlsd-clock-status'>{}{} &middot; {} used of {} min{}</span>",
+                                 status, when, format_elapsed(clock.elapsed(now)), self.step.minutes,
+                                 f", {format_elapsed(over)} over" if over > 0 else "")
         if session.rubric_due(now):
             self.show_rubric(True)
         words = session.words
         mark = ("saving\u2026" if session.dirty else "nothing saved yet" if session.saved_at is None
-                else "saved " + time.strftime("%H:%M:%S", time.localtime(session.saved_at)))
+                else "saved at " + time.strftime("%H:%M:%S", time.localtime(session.saved_at)))
         self.saved_mark.value = html("<span class='mlsd-saved' style='color:{}'>{} &middot; "
                                      "<span class='mlsd-words'>{} word{}</span></span>", PALETTE["muted"], mark,
                                      words, "" if words == 1 else "s")
         self.message.value = error_html(session.message) if session.message else ""
         points, top, scored = session.total_score
-        self.total_score.value = html("<span class='mlsd-score-total'>Self-score: {} / {} ({} of {} items scored)"
-                                      "</span>", points, top, scored, len(self.step.rubric))
+        self.total_score.value = (
+            html("<span class='mlsd-score-total'>Self-score: not scored yet (0 of {} items)</span>", len(self.step.rubric))
+            if not scored else
+            html("<span class='mlsd-score-total'>Self-score: {} / {} ({} of {} items scored)</span>",
+                 points, top, scored, len(self.step.rubric)))
 
     # -- the rubric ------------------------------------------------------------------------------
     def _build_rubric(self, scores: dict) -> None:
