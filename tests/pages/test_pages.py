@@ -304,3 +304,21 @@ def test_the_capacity_calculators_fleet_follows_the_traffic_above_it():
     replicas = serving.fleet.replicas_total
     traffic.users.value = 50e6
     assert serving.peak.number == round(traffic.traffic.peak_rps, -1) and serving.fleet.replicas_total > replicas
+
+
+def test_a_tools_sentence_goes_into_the_answer_and_the_export(clock):
+    from widgets.views.capacity import TrafficStorageEstimator
+    from widgets.views.threshold import ThresholdExplorer
+
+    page = StepPage(4, question_id="stripe-fraud-detection", participant="Ada", now=clock, autotick=False)
+    alone = ThresholdExplorer()                 # a tool on no page: nothing to add to
+    explorer = ThresholdExplorer().follow(page)
+    assert alone.add_to_answer.layout.display == "none" and explorer.add_to_answer.layout.display is None
+    page.answer.text.value = "Precision at a fixed recall."
+    explorer.add_to_answer.click()
+    text = AnswerStore().attempt("Ada", "stripe-fraud-detection", 4).text   # saved at once, like typing
+    assert text == f"Precision at a fixed recall.\n\n{explorer.say_text}" and explorer.say_text.startswith("At a threshold")
+    paths = page.export_panel().export()
+    assert explorer.say_text in paths[0].read_text()
+    nameless = StepPage(1, question_id="stripe-fraud-detection", participant="x" * 100)   # refused: no answer
+    assert TrafficStorageEstimator().follow(nameless).add_to_answer.layout.display == "none"

@@ -153,6 +153,11 @@ class StepPage(W.VBox):
         self._attempt_request = ""   # the new attempt, the latest, whatever attempt the URL names
         self.open_page()
 
+    def add_to_answer(self, text: str) -> None:
+        """Append ``text`` (a tool's sentence to say) to the step's answer, saved at once."""
+        if self.answer is not None:
+            self.answer.append(text)
+
     # -- what the tools of the step keep with the attempt ---------------------------------------
     def tool_inputs(self, tool: str):
         """The inputs kept for ``tool`` in the page's attempt (:class:`~widgets.practice.store.ToolInputs`), or ``None``."""

@@ -22,7 +22,7 @@ import traitlets
 from widgets.practice.questions import Question
 from widgets.views._events import Coalesced
 from widgets.views._figures import BlitFigure, new_figure
-from widgets.views._html import STALE_STYLE, error_html
+from widgets.views._html import STALE_STYLE, error_html, say_html
 
 
 class ToolView(W.VBox):
@@ -48,6 +48,13 @@ class ToolView(W.VBox):
         self.numbers = W.HTML()
         self.working = W.HTML()
         self.say = W.HTML()
+        self.say_text = ""
+        self.add_to_answer = W.Button(description="Add to my answer", icon="plus",
+                                      tooltip="Append this sentence to the step's answer (saved like typing)",
+                                      layout=W.Layout(display="none", width="auto", min_width="13em"))
+        self.add_to_answer.on_click(lambda _: self._add_to_answer())
+        self.say_row = W.HBox([self.say, self.add_to_answer], layout=W.Layout(align_items="center",
+                                                                               flex_flow="row wrap"))
         self.chart = W.Image(format="png")
         self._redraw = Coalesced(self.update)
         self._page = None
@@ -90,6 +97,11 @@ class ToolView(W.VBox):
     def compute(self) -> None:  # pragma: no cover - every tool defines it
         raise NotImplementedError
 
+    def show_say(self, text: str) -> None:
+        """Show the sentence to say in the interview (and keep it for "Add to my answer")."""
+        self.say_text = text
+        self.say.value = say_html(text)
+
     def start(self) -> None:
         """The end of a subclass's ``__init__``: draw, then take the question it was given, if any."""
         self.update()
@@ -99,8 +111,11 @@ class ToolView(W.VBox):
     # -- following a page's question ---------------------------------------------------------
     def follow(self, page) -> "ToolView":
         """Take the question of ``page`` (a :class:`~widgets.pages.step.StepPage`) now and whenever it changes;
-        with :attr:`inputs_name`, keep the inputs with the page's attempt and start from them."""
+        with :attr:`inputs_name`, keep the inputs with the page's attempt and start from them; offer to add the
+        sentence to say to the page's answer."""
         self._page = page
+        page.observe(lambda _: self._offer_adding(), names="participant")
+        self._offer_adding()
         for control in self.inputs().values():
             control.observe(self._keep_inputs, names="value")
         page.observe(lambda _: self._open_attempt(), names="attempt_id")
@@ -132,6 +147,15 @@ class ToolView(W.VBox):
 
     def use_question(self, question: Question) -> None:
         """Prefill from ``question``; tools that depend on no question keep this no-op."""
+
+    # -- the sentence to say, into the answer --------------------------------------------------
+    def _offer_adding(self) -> None:
+        has_answer = self._page is not None and getattr(self._page, "answer", None) is not None
+        self.add_to_answer.layout.display = None if has_answer else "none"
+
+    def _add_to_answer(self) -> None:
+        if self._page is not None and self.say_text:
+            self._page.add_to_answer(self.say_text)
 
     # -- inputs kept with the attempt --------------------------------------------------------
     def page_inputs(self, tool: str):

@@ -132,6 +132,12 @@ class StepAnswer(W.VBox):
             self.rubric_box.add_class("mlsd-scroll-here")   # the template's script brings it into view
         self._render()
 
+    def append(self, text: str) -> None:
+        """Add ``text`` as a paragraph at the end of the answer and save it now (a tool's sentence to say)."""
+        current = self.text.value.rstrip()
+        self.text.value = f"{current}\n\n{text}" if current else text
+        self.save()
+
     def save(self) -> bool:
         """Save the text now if it changed; return whether it is safely stored."""
         saved = self.session.save()

@@ -19,7 +19,7 @@ from widgets.practice.data import DataFileError
 from widgets.tools import architectures as A
 from widgets.views._base import ToolView
 from widgets.views._figures import DATA_TEXT, encode_png, new_figure
-from widgets.views._html import Cell, Markup, Row, error_html, html, say_html, table_html
+from widgets.views._html import Cell, Markup, Row, error_html, html, table_html
 from widgets.views._palette import BLUE, DARK_GREY, GREY, ORANGE, PALETTE
 
 #: Inches per diagram unit: a layer is ``A.COLUMN_STEP`` units wide.
@@ -187,7 +187,7 @@ class ArchitectureDiagram(ToolView):
         self.details = W.HTML()
         self.latency = W.HTML()
         self.children = [W.HBox([self.problem_type, self.box], layout=W.Layout(flex_flow="row wrap")),
-                         self.message, self.summary, self.chart, self.details, self.latency, self.numbers, self.say]
+                         self.message, self.summary, self.chart, self.details, self.latency, self.numbers, self.say_row]
         self.add_class("mlsd-architecture-diagram")
         self.architectures: dict[str, A.Architecture] = {}
         try:
@@ -277,7 +277,7 @@ class ArchitectureDiagram(ToolView):
                 for b in arch.boxes]
         self.numbers.value = table_html(rows, ["box", "where", "role", "typical cost", "why that figure"],
                                         cls="mlsd-architecture-table", style="font-size:90%;border-collapse:collapse")
-        self.say.value = say_html(arch.say())
+        self.show_say(arch.say())
         self.message.value = ""
 
 

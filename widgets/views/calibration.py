@@ -9,7 +9,7 @@ import numpy as np
 from widgets.tools.calibration import MODELS, RECALIBRATIONS, calibration_study
 from widgets.views._base import ToolView
 from widgets.views._figures import COLOURS
-from widgets.views._html import PALETTE, Cell, Row, html, say_html, table_html
+from widgets.views._html import PALETTE, Cell, Row, html, table_html
 
 HIST_BINS = np.linspace(0, 1, 21)
 
@@ -43,7 +43,7 @@ class CalibrationExplorer(ToolView):
         self.children = [W.HBox([self.model, self.n_bins], layout=W.Layout(flex_flow="row wrap")),
                          self.recalibration, self.strategy,
                          W.HBox([self.chart, self.numbers], layout=W.Layout(flex_flow="row wrap", align_items="center")),
-                         self.say]
+                         self.say_row]
         self.add_class("mlsd-calibration-explorer")
         self.update()
 
@@ -71,4 +71,4 @@ class CalibrationExplorer(ToolView):
                                         style="margin-left:1em") + html(
             "<div style='color:{};margin-left:1em'>accuracy at 0.5: {:.3f}; {:,} test cases</div>",
             PALETTE["muted"], self.study.accuracy[model], self.study.y_test.size)
-        self.say.value = say_html(self.study.say(model, recal, bins, strategy))
+        self.show_say(self.study.say(model, recal, bins, strategy))

@@ -16,7 +16,7 @@ from widgets.tools.numbers import name_fields, parse_number
 from widgets.views._base import ToolView
 from widgets.views._inputs import NumberBox
 from widgets.views._figures import COLOURS, png
-from widgets.views._html import PALETTE, Cell, Markup, bullets_html, html, say_html, table_html
+from widgets.views._html import PALETTE, Cell, Markup, bullets_html, html, table_html
 
 _NUMBER = dict(layout=W.Layout(width="22em"), style={"description_width": "13.5em"})
 
@@ -123,7 +123,7 @@ class TrafficStorageEstimator(_Estimator):
                     W.VBox([self.request_bytes, self.response_bytes])],
                    layout=W.Layout(flex_flow="row wrap")),
             self.message, W.HBox([self.chart, self.numbers], layout=W.Layout(flex_flow="row wrap")),
-            self.working, self.say]
+            self.working, self.say_row]
         self.add_class("mlsd-traffic-estimator")
         self._wire()
         self.start()
@@ -160,7 +160,7 @@ class TrafficStorageEstimator(_Estimator):
                  f"{cap.format_bytes(bw.peak_ingress_bytes_per_s)}/s / {cap.format_bytes(bw.peak_egress_bytes_per_s)}/s")]
         self.numbers.value = numbers_html(rows, style="margin-left:1em")
         self.working.value = working_html(t, s, bw)
-        self.say.value = say_html(f"{t.say()} {s.say()} {bw.say()}")
+        self.show_say(f"{t.say()} {s.say()} {bw.say()}")
 
     def use_question(self, question) -> None:
         """Take a question's assumed scale: daily users and actions per user per day (the other inputs stay)."""
@@ -201,7 +201,7 @@ class ServingEstimator(_Estimator):
             W.HBox([W.VBox([self.peak, self.hardware, self.latency, self.batch]),
                     W.VBox([self.utilisation, self.redundancy, self.model_gb, self.cache_gb])],
                    layout=W.Layout(flex_flow="row wrap")),
-            self.message, self.numbers, self.working, self.say]
+            self.message, self.numbers, self.working, self.say_row]
         self.add_class("mlsd-serving-estimator")
         self._wire()
         if traffic is not None:   # on one page (the capacity calculator) the fleet follows the traffic above it
@@ -223,7 +223,7 @@ class ServingEstimator(_Estimator):
             ["cost per month", Cell(f"${f.monthly_cost_usd:,.0f}", cls="mlsd-monthly-cost", bold=True)],
         ], cls="mlsd-capacity-table")
         self.working.value = working_html(f)
-        self.say.value = say_html(f.say())
+        self.show_say(f.say())
 
     @staticmethod
     def _question_peak(question) -> float:
@@ -264,7 +264,7 @@ class LatencyBudgetEstimator(_Estimator):
         (self._ax,) = self.plot(6.5, 2.9)
         self.children = [W.HBox([W.VBox(list(self.stage_boxes.values())), W.VBox([self.target])],
                                 layout=W.Layout(flex_flow="row wrap")),
-                         self.message, self.chart, self.working, self.say]
+                         self.message, self.chart, self.working, self.say_row]
         self.add_class("mlsd-latency-estimator")
         self._wire()
         self.start()
@@ -288,7 +288,7 @@ class LatencyBudgetEstimator(_Estimator):
 
         self.chart.value = png(self._fig)
         self.working.value = working_html(b)
-        self.say.value = say_html(b.say())
+        self.show_say(b.say())
 
 
 class RolloutPlanner(_Estimator):
@@ -324,7 +324,7 @@ class RolloutPlanner(_Estimator):
         self.children = [W.HBox([W.VBox([self.baseline, self.mde, self.alpha, self.power]),
                                  W.VBox([self.daily_users, self.share, self.shadow_share])],
                                 layout=W.Layout(flex_flow="row wrap")),
-                         self.method, self.message, self.numbers, self.canary, self.working, self.say]
+                         self.method, self.message, self.numbers, self.canary, self.working, self.say_row]
         self.add_class("mlsd-rollout-planner")
         self._wire()
         self.observe(self._redraw, names="fleet")
@@ -366,7 +366,7 @@ class RolloutPlanner(_Estimator):
               f"{s['start_hour']:g}-{s['end_hour']:g}"] for s in plan.canary],
             ["stage", "share", "users a day", "hours"], cls="mlsd-canary")
         self.working.value = working_html(plan)
-        self.say.value = say_html(plan.say())
+        self.show_say(plan.say())
 
 
 class TrainingEstimator(_Estimator):
@@ -397,7 +397,7 @@ class TrainingEstimator(_Estimator):
         self.children = [W.HBox([W.VBox([self.parameters, self.tokens, self.hardware, self.devices, self.mfu]),
                                  W.VBox([self.entities, self.dimension, self.value_bytes, self.optimizer_states])],
                                 layout=W.Layout(flex_flow="row wrap")),
-                         self.message, self.numbers, self.working, self.say]
+                         self.message, self.numbers, self.working, self.say_row]
         self.add_class("mlsd-training-estimator")
         self._wire()
         self.start()
@@ -420,4 +420,4 @@ class TrainingEstimator(_Estimator):
                 ("embedding-training", "with optimizer states", cap.format_bytes(e.training_bytes))]
         self.numbers.value = numbers_html(rows)
         self.working.value = working_html(t, e)
-        self.say.value = say_html(f"{t.say()} {e.say()}")
+        self.show_say(f"{t.say()} {e.say()}")

@@ -19,7 +19,7 @@ from widgets.tools.contamination import (
 )
 from widgets.views._base import ToolView
 from widgets.views._figures import COLOURS
-from widgets.views._html import Cell, error_html, html, say_html, table_html
+from widgets.views._html import Cell, error_html, html, table_html
 from widgets.views._palette import BLUE, GREEN, RED
 
 BAR_COLOURS = (RED, BLUE, GREEN)
@@ -67,7 +67,7 @@ class ContaminationExplorer(ToolView):
                          self.about, self.message,
                          W.HBox([self.chart, self.numbers],
                                 layout=W.Layout(flex_flow="row wrap", align_items="center")),
-                         self.say]
+                         self.say_row]
         self.add_class("mlsd-contamination-explorer")
         self.update()
         if problem:
@@ -114,4 +114,4 @@ class ContaminationExplorer(ToolView):
             [f"gap (random minus {study.honest_name})", "", Cell(f"{s['gap']:+.3f}", cls="mlsd-gap")],
             [f"final test on {study.test_name}", f"{s['n_test']:,}", Cell(f"{s['test']:.3f}", cls="mlsd-score-test")],
         ], ["", "rows scored", "ROC AUC"], cls="mlsd-contamination-table", style="margin-left:1em")
-        self.say.value = say_html(study.say())
+        self.show_say(study.say())

@@ -8,7 +8,7 @@ import numpy as np
 
 from widgets.tools.fairness import fairness_study
 from widgets.views._base import ToolView
-from widgets.views._html import Cell, error_html, say_html, table_html
+from widgets.views._html import Cell, error_html, table_html
 from widgets.views._palette import SERIES
 
 RATES = ("selection_rate", "tpr", "fpr", "precision")
@@ -42,7 +42,7 @@ class FairnessExplorer(ToolView):
         self.group_box = W.VBox([*self.per_group.values(), self.equalise])
         self.children = [self.mode, self.shared, self.group_box, self.message,
                          W.HBox([self.chart, self.numbers], layout=W.Layout(flex_flow="row wrap", align_items="center")),
-                         self.say]
+                         self.say_row]
         self.add_class("mlsd-fairness-explorer")
         self.update()
 
@@ -87,4 +87,4 @@ class FairnessExplorer(ToolView):
                           ["equalised-odds gap", Cell(f"{g['equalised_odds']:.3f}", cls="mlsd-eo-gap")],
                           ["overall accuracy", Cell(f"{result['accuracy']:.3f}", cls="mlsd-accuracy")]],
                          style="margin-left:1em"))
-        self.say.value = say_html(self.study.say(thresholds))
+        self.show_say(self.study.say(thresholds))

@@ -9,7 +9,7 @@ import numpy as np
 from widgets.tools import features as F
 from widgets.views._base import ToolView
 from widgets.views._figures import COLOURS
-from widgets.views._html import Cell, Row, error_html, html, say_html, table_html
+from widgets.views._html import Cell, Row, error_html, html, table_html
 from widgets.views._palette import PALETTE
 
 SHORT_NAMES = ("one-hot", "hashing", "target enc.\n(5 folds)", "naive target\nenc. (leaks)")
@@ -40,7 +40,7 @@ class FeatureExplorer(ToolView):
                          W.HBox([self.encoding, self.n_buckets], layout=rows),
                          self.message, self.numbers,
                          W.HBox([self.chart, self.comparison], layout=rows),
-                         self.about, self.say]
+                         self.about, self.say_row]
         self.add_class("mlsd-features-explorer")
         self.update()
 
@@ -105,4 +105,4 @@ class FeatureExplorer(ToolView):
             label.set_y(max(x.validation_auc - 0.01, 0.55))
         self._train_marks.set_ydata([x.training_auc for x in results])
         self.chart.value = self._blit.png()
-        self.say.value = say_html(text)
+        self.show_say(text)

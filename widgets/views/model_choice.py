@@ -22,7 +22,7 @@ from widgets.tools.model_choice import (
     model_choice_study,
 )
 from widgets.views._base import ToolView
-from widgets.views._html import PALETTE, Cell, Markup, Row, html, say_html, table_html
+from widgets.views._html import PALETTE, Cell, Markup, Row, html, table_html
 from widgets.views._inputs import NumberBox
 from widgets.views._palette import BLUE, CYAN, DARK_GREY, GREEN, LIGHT_GREY, ORANGE, PURPLE
 
@@ -58,7 +58,7 @@ class ModelChoiceExplorer(ToolView):
         self.children = [self.about,
                          W.HBox([self.budget, self.min_quality, self.measure_again],
                                 layout=W.Layout(flex_flow="row wrap", align_items="center")),
-                         self.message, self.chart, self.numbers, self.say]
+                         self.message, self.chart, self.numbers, self.say_row]
         self.add_class("mlsd-model-choice-explorer")
         self._build_plot()
         self.update()
@@ -111,7 +111,7 @@ class ModelChoiceExplorer(ToolView):
         self.choice = choice
         self._draw(choice)
         self.numbers.value = self._table(choice)
-        self.say.value = say_html(self.study.say(budget, quality))
+        self.show_say(self.study.say(budget, quality))
 
     def _draw(self, choice) -> None:
         budget, quality = choice.budget_ms, choice.min_quality

@@ -19,7 +19,7 @@ from widgets.tools.privacy import (
 )
 from widgets.views._base import ToolView
 from widgets.views._figures import COLOURS
-from widgets.views._html import PALETTE, Cell, Markup, Row, error_html, html, say_html, table_html
+from widgets.views._html import PALETTE, Cell, Markup, Row, error_html, html, table_html
 from widgets.views._palette import RED
 
 AGE_BINS = [("exact", 1), ("5 years", 5), ("10 years", 10), ("20 years", 20), ("removed", 0)]
@@ -76,7 +76,7 @@ class PrivacyExplorer(ToolView):
             W.HBox([self.target_k, self.l_diversity], layout=W.Layout(flex_flow="row wrap", align_items="center")),
             self.message,
             W.HBox([self.chart, self.numbers], layout=W.Layout(flex_flow="row wrap", align_items="center")),
-            self.preview, self.say]
+            self.preview, self.say_row]
         self.add_class("mlsd-privacy-explorer")
         self.update()
 
@@ -147,7 +147,7 @@ class PrivacyExplorer(ToolView):
         self._draw_chart(report)
         self.numbers.value = self._numbers_html(report)
         self.preview.value = self._preview_html(report)
-        self.say.value = say_html(report.say(self.l_diversity.value))
+        self.show_say(report.say(self.l_diversity.value))
 
     def _numbers_html(self, r) -> Markup:
         k = r.target_k

@@ -8,7 +8,7 @@ import numpy as np
 from widgets.tools.ranking import SCENARIOS, compare_lists, parse_grades, ranker_curves
 from widgets.views._base import ToolView
 from widgets.views._figures import COLOURS
-from widgets.views._html import PALETTE, Cell, Row, error_html, html, muted_html, say_html, table_html
+from widgets.views._html import PALETTE, Cell, Row, error_html, html, muted_html, table_html
 from widgets.views._palette import LIGHT_GREY
 
 
@@ -40,7 +40,7 @@ class ListExplorer(ToolView):
             W.HBox([self.scenario]), self.about,
             W.HBox([self.list_a, self.ideal_button]), self.list_b, self.k, self.message,
             W.HBox([self.chart, self.numbers], layout=W.Layout(flex_flow="row wrap", align_items="center")),
-            self.working, self.say]
+            self.working, self.say_row]
         self.add_class("mlsd-list-explorer")
         self._on_scenario(None)
 
@@ -86,7 +86,7 @@ class ListExplorer(ToolView):
             "<details><summary>The working, position by position</summary>{}</details>",
             table_html(rows, ["rank", "discount 1/log2(rank+1)", "A grade", "A gain x discount", "B grade",
                               "B gain x discount"], cls="mlsd-working"))
-        self.say.value = say_html(comparison.verdict())
+        self.show_say(comparison.verdict())
 
     def _draw(self, c) -> None:
         n = len(c.discounts)
@@ -133,7 +133,7 @@ class RankerExplorer(ToolView):
         axes[0].legend(fontsize=8)
         self._blit.animate(*self._markers)
         self.watch(self.k)
-        self.children = [self.k, W.HBox([self.chart, self.numbers], layout=W.Layout(flex_flow="row wrap")), self.say]
+        self.children = [self.k, W.HBox([self.chart, self.numbers], layout=W.Layout(flex_flow="row wrap")), self.say_row]
         self.add_class("mlsd-ranker-explorer")
         self.update()
 
@@ -150,4 +150,4 @@ class RankerExplorer(ToolView):
         self.numbers.value = table_html(rows, ["ranker", f"precision@{k}", f"ndcg@{k}"], cls="mlsd-rankers",
                                         style="margin-left:1em") + muted_html(
             f"{self.curves.n_users:,} users, 100 candidates each")
-        self.say.value = say_html(self.curves.say(k))
+        self.show_say(self.curves.say(k))

@@ -10,7 +10,7 @@ from widgets.tools.threshold import threshold_study
 from widgets.views._base import ToolView
 from widgets.views._inputs import NumberBox
 from widgets.views._figures import COLOURS
-from widgets.views._html import STALE_STYLE, Row, error_html, html, say_html, table_html
+from widgets.views._html import STALE_STYLE, Row, error_html, html, table_html
 
 
 #: The fraud shares the explorer offers (the data set can do 0.1% to 50%).
@@ -37,7 +37,7 @@ class ThresholdExplorer(ToolView):
         self.use_optimal.on_click(self._jump_to_optimal)
         self.children = [self.dataset, self.share, self.about, self.threshold,
                          W.HBox([self.cost_fp, self.cost_fn, self.use_optimal], layout=W.Layout(flex_flow="row wrap")),
-                         self.message, self.chart, self.numbers, self.say]
+                         self.message, self.chart, self.numbers, self.say_row]
         self.add_class("mlsd-threshold-explorer")
         self._refit()
 
@@ -131,4 +131,4 @@ class ThresholdExplorer(ToolView):
                 for i, (name, th, pr, rc, f1, fpr, cost) in enumerate(rows)]
         self.numbers.value = table_html(body, ["", "threshold", "precision", "recall", "F1", "FPR", "total cost"],
                                         cls="mlsd-threshold-table")
-        self.say.value = say_html(s.say(t, cfp, cfn))
+        self.show_say(s.say(t, cfp, cfn))
