@@ -37,7 +37,7 @@ def test_start_page_filters_picks_and_remembers():
 def test_start_page_plan_lists_six_steps_with_budgets_and_links():
     page = StartPage(question_id="uber-shared-rides", participant="Ada")
     plan = page.plan_html()
-    assert plan.count("mlsd-step-link") == 6
+    assert plan.count("class='mlsd-step-link'") == 6
     for name, minutes in [("01-define-the-problem.ipynb", 8), ("06-wrap-up.ipynb", 5)]:
         assert f"href='{name}'" in plan
     assert "<td>5 min</td>" in plan and "45 min" in plan
@@ -322,3 +322,15 @@ def test_a_tools_sentence_goes_into_the_answer_and_the_export(clock):
     assert explorer.say_text in paths[0].read_text()
     nameless = StepPage(1, question_id="stripe-fraud-detection", participant="x" * 100)   # refused: no answer
     assert TrafficStorageEstimator().follow(nameless).add_to_answer.layout.display == "none"
+
+
+@pytest.mark.parametrize("server_name, shown", [("localhost", True), ("127.0.0.1", True), ("study-host.lan", False),
+                                                ("192.168.1.20", False)])
+def test_the_export_shows_the_hosts_paths_only_to_a_browser_on_the_host(monkeypatch, workbook_home, server_name, shown):
+    monkeypatch.setenv("SERVER_SOFTWARE", "voila/0.5.13")
+    monkeypatch.setenv("SERVER_NAME", server_name)
+    monkeypatch.setenv("QUERY_STRING", "question=uber-shared-rides&participant=Ada")
+    panel = StepPage(6).export_panel()
+    paths = panel.export()
+    assert paths and (str(workbook_home) in panel.result.value) is shown
+    assert "Download" in panel.result.value   # the downloads are for everyone

@@ -13,11 +13,11 @@ import base64
 import ipywidgets as W
 from IPython.display import HTML
 
-from widgets.practice.context import ASK_FOR_NAME, START_PAGE, Context, notebook_name, page_link, under_voila
+from widgets.practice.context import ASK_FOR_NAME, START_PAGE, Context, notebook_name, on_the_host, page_link, under_voila
 from widgets.practice.export import session_record, to_json, to_markdown, write_export
 from widgets.practice.framework import load_framework
 from widgets.practice.store import AnswerStore, StoreError
-from widgets.views._html import PALETTE, TABLE_STYLE, Cell, Markup, html, join, message_html, muted_html, table_html
+from widgets.views._html import LINK_STYLE, PALETTE, TABLE_STYLE, Cell, Markup, html, join, message_html, muted_html, table_html
 
 
 def open_store(home=None) -> tuple[AnswerStore | None, str | None]:
@@ -59,7 +59,7 @@ def navigation_html(ctx: Context, current_step: int | None) -> Markup:
         nxt = steps[0 if current_step is None else current_step]
         parts.append(html("<a class='mlsd-nav-next' href='{}'>Step {}: {} &rarr;</a>",
                           page_link(notebook_name(nxt), ctx), nxt.number, nxt.title))
-    return html("<nav class='mlsd-nav' style='display:flex;gap:2em;margin:8px 0'>{}</nav>", join(parts))
+    return LINK_STYLE + html("<nav class='mlsd-nav' style='display:flex;gap:2em;margin:8px 0'>{}</nav>", join(parts))
 
 
 def link_area() -> W.Widget:
@@ -128,8 +128,9 @@ class ExportPanel(W.VBox):
             data = base64.b64encode(text.encode("utf-8")).decode("ascii")
             links.append(html("<a class='mlsd-download' download='{}' href='data:{};charset=utf-8;base64,{}'>"
                               "Download {}</a>", path.name, mime, data, path.name))
-        self.result.value = join(links, Markup(" &nbsp; ")) + muted_html(
-            "Also saved as " + ", ".join(str(p) for p in paths))
+        saved_where = (muted_html("Also saved as " + ", ".join(str(p) for p in paths)) if on_the_host()
+                       else muted_html("Also kept on the machine that serves the workbook."))
+        self.result.value = join(links, Markup(" &nbsp; ")) + saved_where
         return paths
 
     def set_context(self, ctx: Context | None) -> None:

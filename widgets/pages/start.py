@@ -20,7 +20,7 @@ from widgets.practice.framework import PROBLEM_TYPES, load_framework
 from widgets.practice.questions import load_bank
 from widgets.practice.store import StoreError, clean_participant
 from widgets.views._events import Coalesced
-from widgets.views._html import TABLE_STYLE, Markup, Row, html, join, message_html, table_html
+from widgets.views._html import LINK_STYLE, TABLE_STYLE, Markup, Row, html, join, message_html, muted_html, table_html
 from widgets.views._voila import wait_for_request
 
 #: Seconds of a pause in typing before a name or a search takes effect.
@@ -138,8 +138,9 @@ class StartPage(W.VBox):
             self._remember_question()
         current = self.context.question.id
         if len(subset):
-            self.table.value = (html("<div class='mlsd-bank-count'>{} of {} questions (click one to choose it)</div>",
-                                     len(subset), len(self.bank)) + bank_table_html(subset, current))
+            self.table.value = (html("<div><span class='mlsd-bank-count'>{} of {} questions</span>{}</div>",
+                                     len(subset), len(self.bank), muted_html(": click one to choose it", "span"))
+                                + bank_table_html(subset, current))
         else:
             self.table.value = message_html("No question matches these filters; loosen one of them.", "info")
         options = [(q.title, q.id) for q in subset] or [(self.context.question.title, current)]
@@ -268,6 +269,6 @@ class StartPage(W.VBox):
             progress = record.progress(step.budget_seconds, self.store.now()) if record is not None else "not started"
             link = html("<a class='mlsd-step-link' href='{}'>{}</a>", page_link(notebook_name(step), ctx), step.title)
             rows.append([step.number, link, f"{step.minutes} min", progress])
-        return TABLE_STYLE + table_html(rows, ["Step", "Open the step", "Budget", "Your progress"],
+        return TABLE_STYLE + LINK_STYLE + table_html(rows, ["Step", "Open the step", "Budget", "Your progress"],
                                         cls="mlsd-plan mlsd-table",
                                         footer=[["", "Total", f"{self.framework.total_minutes} min", ""]])

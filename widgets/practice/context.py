@@ -68,6 +68,25 @@ def query_params(environ=None) -> dict[str, str]:
     return {k: v[-1] for k, v in parse_qs(env.get("QUERY_STRING", "")).items()}
 
 
+LOCAL_HOST_NAMES = ("127.0.0.1", "localhost", "::1", "[::1]")
+
+
+def on_the_host(environ=None) -> bool:
+    """Whether the page is seen on the machine that serves it: always in JupyterLab; under Voila when the
+    browser reached the server by a local name (``SERVER_NAME``, the host the browser asked for). A path on
+    the host's disk means nothing to a participant on another machine, and is not theirs to see.
+
+    Examples
+    --------
+    >>> on_the_host({}), on_the_host({"SERVER_SOFTWARE": "voila/0.5", "SERVER_NAME": "localhost"})
+    (True, True)
+    >>> on_the_host({"SERVER_SOFTWARE": "voila/0.5", "SERVER_NAME": "192.168.1.20"})
+    False
+    """
+    env = os.environ if environ is None else environ
+    return not under_voila(env) or env.get("SERVER_NAME", "").lower() in LOCAL_HOST_NAMES
+
+
 def under_voila(environ=None) -> bool:
     """True inside a kernel that Voila started (it sets ``SERVER_SOFTWARE=voila/<version>``)."""
     env = os.environ if environ is None else environ

@@ -21,7 +21,7 @@ import traitlets
 
 from widgets.practice.questions import Question
 from widgets.views._events import Coalesced
-from widgets.views._figures import BlitFigure, new_figure
+from widgets.views._figures import BlitFigure, new_figure, shown_width
 from widgets.views._html import STALE_STYLE, error_html, say_html
 
 
@@ -64,6 +64,9 @@ class ToolView(W.VBox):
         """A figure of ``width`` x ``height`` inches redrawn by blitting; returns its axes."""
         self._fig, axes = new_figure(width, height, **kwargs)
         self._blit = BlitFigure(self._fig)
+        self.chart.layout.width = shown_width(self._fig)   # drawn at twice the pixels: sharp, not twice as big
+        self.chart.layout.max_width = "100%"
+        self.chart.layout.height = "auto"
         return axes
 
     def watch(self, *controls) -> None:

@@ -16,7 +16,10 @@ from matplotlib.figure import Figure
 
 from widgets.views._palette import COLOURS  # noqa: F401  (the figures' colours, for the views)
 
+#: CSS pixels per inch of figure on the page, and rendered pixels per CSS pixel: figures are drawn at twice
+#: the pixels they are shown at, so they stay sharp on high-density screens (and at 200% zoom).
 DPI = 80
+PIXEL_RATIO = 2
 #: Keyword arguments for text drawn from a data file or a person: shown as written. Without them a
 #: "$" pair starts matplotlib's mathtext, and a malformed formula ("$\\frac{$") fails the whole draw.
 DATA_TEXT = {"parse_math": False}
@@ -24,7 +27,7 @@ DATA_TEXT = {"parse_math": False}
 
 def new_figure(width: float, height: float, ncols: int = 1, nrows: int = 1, **kwargs):
     """A figure of ``width`` x ``height`` inches with an Agg canvas and its axes."""
-    fig = Figure(figsize=(width, height), dpi=DPI, layout="constrained")
+    fig = Figure(figsize=(width, height), dpi=DPI * PIXEL_RATIO, layout="constrained")
     FigureCanvasAgg(fig)
     axes = fig.subplots(nrows, ncols, squeeze=False, **kwargs)
     return fig, axes.ravel()
@@ -85,5 +88,15 @@ def encode_png(rgba: np.ndarray) -> bytes:
 def png(fig: Figure) -> bytes:
     """Render a whole figure (no cached background) as PNG bytes."""
     buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=DPI, pil_kwargs={"compress_level": 1})
+    fig.savefig(buf, format="png", dpi=DPI * PIXEL_RATIO, pil_kwargs={"compress_level": 1})
     return buf.getvalue()
+
+
+def shown_width(fig: Figure) -> str:
+    """The CSS width a figure's PNG is shown at (its pixels divided by :data:`PIXEL_RATIO`)."""
+    return f"{round(fig.get_figwidth() * DPI)}px"
+
+
+def png_shown_width(data: bytes) -> str:
+    """The CSS width a PNG made here is shown at, read from its header (width: bytes 16-20, big-endian)."""
+    return f"{round(int.from_bytes(data[16:20], 'big') / PIXEL_RATIO)}px"

@@ -22,7 +22,7 @@ from markupsafe import Markup, escape
 
 from widgets.views._palette import PALETTE
 
-__all__ = ["Markup", "escape", "html", "join", "PALETTE", "Cell", "Row", "table_html", "TABLE_STYLE", "STALE_STYLE",
+__all__ = ["Markup", "escape", "html", "join", "PALETTE", "Cell", "Row", "table_html", "TABLE_STYLE", "STALE_STYLE", "LINK_STYLE",
            "message_html", "error_html", "say_html", "bullets_html", "muted_html"]
 
 
@@ -124,6 +124,11 @@ def table_html(rows: Iterable, header: Sequence = (), *, cls: str = "", style: s
     return html("<table{}>{}<tbody>{}</tbody>{}</table>", _attrs(class_=cls or None, style=style), head,
                 join(_row(r) for r in rows), tail)
 
+
+#: Links between the pages look like links (JupyterLab and Voila style plain anchors in HTML widgets as text).
+LINK_STYLE = Markup("<style>a.mlsd-step-link,.mlsd-nav a{color:var(--jp-content-link-color,#1d4ed8);"
+                    "text-decoration:underline}a.mlsd-step-link:hover,.mlsd-nav a:hover{text-decoration-thickness:2px}"
+                    "</style>")
 
 #: Results a message says are not the current inputs' are dimmed (:meth:`ToolView.show_stale`).
 STALE_STYLE = Markup("<style>.mlsd-stale{opacity:0.35;filter:grayscale(1)}</style>")

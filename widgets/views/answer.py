@@ -129,7 +129,6 @@ class StepAnswer(W.VBox):
         """Finish the step: the clock stops for good, the rubric opens (and the page scrolls to it)."""
         if self.session.finish():
             self.show_rubric(True)
-            self.rubric_box.add_class("mlsd-scroll-here")   # the template's script brings it into view
         self._render()
 
     def append(self, text: str) -> None:
@@ -245,6 +244,7 @@ class StepAnswer(W.VBox):
         self.score_button.description = "Hide the rubric" if visible else "Score yourself"
         if visible:
             self._update_hints()
+            self.rubric_box.add_class("mlsd-scroll-here")   # the template's script brings it into view, once
 
     def _update_hints(self) -> None:
         result = coverage(self.session.text, self.step)

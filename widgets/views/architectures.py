@@ -18,7 +18,7 @@ from matplotlib.path import Path
 from widgets.practice.data import DataFileError
 from widgets.tools import architectures as A
 from widgets.views._base import ToolView
-from widgets.views._figures import DATA_TEXT, encode_png, new_figure
+from widgets.views._figures import DATA_TEXT, encode_png, new_figure, png_shown_width
 from widgets.views._html import Cell, Markup, Row, error_html, html, table_html
 from widgets.views._palette import BLUE, DARK_GREY, GREY, ORANGE, PALETTE
 
@@ -180,8 +180,9 @@ class ArchitectureDiagram(ToolView):
 
     def __init__(self, problem_type: str = "recommendation", highlight: str | None = None, question=None):
         super().__init__(question=question)
-        self.problem_type = W.Dropdown(description="Problem type", layout=W.Layout(width="20em"))
-        self.box = W.Dropdown(description="Box", layout=W.Layout(width="24em"))
+        self.problem_type = W.Dropdown(description="Problem type", layout=W.Layout(width="22em"),
+                                       style={"description_width": "initial"})
+        self.box = W.Dropdown(description="Box", layout=W.Layout(width="24em"), style={"description_width": "initial"})
         self.summary = W.HTML()
         self.chart.layout = W.Layout(max_width="100%", height="auto")
         self.details = W.HTML()
@@ -263,6 +264,7 @@ class ArchitectureDiagram(ToolView):
         arch = self.architecture
         chosen = self.box.value or None
         self.chart.value = diagram_png(arch, chosen)
+        self.chart.layout.width = png_shown_width(self.chart.value)
         self.summary.value = html("<p class='mlsd-architecture-summary'><b>{}.</b> {}</p>", arch.title, arch.summary)
         path = arch.online_path()
         self.latency.value = html(

@@ -18,7 +18,7 @@ from widgets.views._inputs import NumberBox
 from widgets.views._figures import COLOURS, png
 from widgets.views._html import PALETTE, Cell, Markup, bullets_html, html, table_html
 
-_NUMBER = dict(layout=W.Layout(width="22em"), style={"description_width": "13.5em"})
+_NUMBER = dict(layout=W.Layout(width="25em"), style={"description_width": "16em"})   # the longest label fits
 
 
 def _number(value: float, description: str, tooltip: str = "") -> NumberBox:

@@ -8,7 +8,7 @@ import numpy as np
 
 from widgets.tools.fairness import fairness_study
 from widgets.views._base import ToolView
-from widgets.views._html import Cell, error_html, table_html
+from widgets.views._html import Cell, error_html, muted_html, table_html
 from widgets.views._palette import SERIES
 
 RATES = ("selection_rate", "tpr", "fpr", "precision")
@@ -86,5 +86,8 @@ class FairnessExplorer(ToolView):
             + table_html([["demographic-parity gap", Cell(f"{g['demographic_parity']:.3f}", cls="mlsd-dp-gap")],
                           ["equalised-odds gap", Cell(f"{g['equalised_odds']:.3f}", cls="mlsd-eo-gap")],
                           ["overall accuracy", Cell(f"{result['accuracy']:.3f}", cls="mlsd-accuracy")]],
-                         style="margin-left:1em"))
+                         style="margin-left:1em")
+            + muted_html("Demographic-parity gap: the largest difference in the share of each group selected. "
+                         "Equalised-odds gap: the larger of the differences in true-positive rate and in false-positive "
+                         "rate between the groups. 0 means the groups are treated alike by that measure."))
         self.show_say(self.study.say(thresholds))

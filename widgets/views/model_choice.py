@@ -12,6 +12,8 @@ from matplotlib.patches import Rectangle
 from widgets.tools.model_choice import (
     BATCH_SIZE,
     DEFAULT_MIN_QUALITY,
+    N_REQUESTS,
+    ROUNDS,
     SIMPLICITY,
     check_constraints,
     default_budget,
@@ -146,7 +148,7 @@ class ModelChoiceExplorer(ToolView):
                 Cell(r.interpretability, cls="mlsd-interpretability", style="font-size:85%;max-width:22em")],
                 cls="mlsd-model mlsd-chosen" if chosen else "mlsd-model",
                 style=f"background:{PALETTE['chosen']};font-weight:600" if chosen else None))
-        return table_html(rows, ["simplicity", "model", "accuracy", "p50 (ms)", "p99 (ms)", "p99 of each round (ms)",
+        return table_html(rows, ["simplicity", "model", "accuracy", "p50 (ms)", "p99 (ms)", f"p99 range, {ROUNDS} rounds of {N_REQUESTS} (ms)",
                                  f"batch of {BATCH_SIZE} (ms)",
                                  "per row in batch (µs)", "size (kB)", "training (s)", "fits?",
                                  "how to explain a prediction"], cls="mlsd-model-choice-table")
@@ -158,4 +160,4 @@ def _spread(result) -> str:
     if lat is None or not lat.round_p99_ms:
         return ""
     low, high = lat.p99_spread_ms
-    return f"{format_ms(low)} to {format_ms(high)} ({lat.rounds} rounds of {len(lat.single_ms) // lat.rounds})"
+    return f"{format_ms(low)}-{format_ms(high)}"

@@ -19,7 +19,7 @@ from widgets.tools.privacy import (
 )
 from widgets.views._base import ToolView
 from widgets.views._figures import COLOURS
-from widgets.views._html import PALETTE, Cell, Markup, Row, error_html, html, table_html
+from widgets.views._html import PALETTE, Cell, Markup, Row, error_html, html, muted_html, table_html
 from widgets.views._palette import RED
 
 AGE_BINS = [("exact", 1), ("5 years", 5), ("10 years", 10), ("20 years", 20), ("removed", 0)]
@@ -172,7 +172,13 @@ class PrivacyExplorer(ToolView):
             rows.append((f"l: fewest distinct {SENSITIVE} values in a released group", "mlsd-l-value", r.l_after))
             rows.append(("released groups with a single diagnosis", "mlsd-groups-l1", r.classes_with_one_value))
         return table_html([[Cell(label, style="text-align:left;padding-right:1em"), Cell(value, cls=css)]
-                           for label, css, value in rows], cls="mlsd-privacy-table")
+                           for label, css, value in rows], cls="mlsd-privacy-table") + muted_html(
+            "k: the size of the smallest group of people who share the released quasi-identifiers (each can be told "
+            "apart from at most k-1 others). Certainty penalty: for each released value, how much of its column's range "
+            "it covers (an exact age 0, a ten-year bin about 0.14, a removed column 1), averaged. Discernibility: the "
+            "sum over rows of the size of each row's group (a suppressed row counts the whole table): lower is more "
+            "useful data. l: the fewest different diagnoses in one released group; with l = 1 a group gives its "
+            "diagnosis away.")
 
     def _preview_html(self, r) -> Markup:
         columns = list(r.quasi_identifiers)

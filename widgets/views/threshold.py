@@ -28,7 +28,8 @@ class ThresholdExplorer(ToolView):
         self.threshold = W.FloatSlider(value=threshold, min=0.0, max=1.0, step=0.01, description="Threshold")
         self.cost_fp = NumberBox(cost_fp, "Cost of FP", tooltip="What a false positive costs (any unit)")
         self.cost_fn = NumberBox(cost_fn, "Cost of FN", tooltip="What a missed positive costs (same unit)")
-        self.use_optimal = W.Button(description="Use the cheapest threshold", icon="bullseye")
+        self.use_optimal = W.Button(description="Use the cheapest threshold", icon="bullseye",
+                                    layout=W.Layout(width="auto"))
         (self._cm_ax, self._pr_ax, self._roc_ax) = self.plot(10, 3.2, ncols=3)
         self.study = None
         self.dataset.observe(self._refit, names="value")
