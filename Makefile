@@ -19,6 +19,9 @@ lab: install
 test: install-test chromium
 	$(BIN)/python -m pytest
 
+# JupyterLab's Voila button renders with the installed copy of the template: a change to it reinstalls
+SHARED_DATA := $(wildcard widgets/app/_jupyter/voila/templates/mlsd/*) widgets/app/_jupyter_config/voila.json
+
 install: $(VENV)/.installed
 install-test: $(VENV)/.installed-test
 
@@ -26,11 +29,11 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV) || { $(APT) update -qq && $(APT) install -y -qq python3-venv && $(PYTHON) -m venv $(VENV); }
 	$(BIN)/python -m pip install -q --upgrade pip
 
-$(VENV)/.installed: $(BIN)/python pyproject.toml
+$(VENV)/.installed: $(BIN)/python pyproject.toml $(SHARED_DATA)
 	$(BIN)/python -m pip install -q -e .
 	touch $@
 
-$(VENV)/.installed-test: $(BIN)/python pyproject.toml
+$(VENV)/.installed-test: $(BIN)/python pyproject.toml $(SHARED_DATA)
 	$(BIN)/python -m pip install -q -e '.[test]'
 	touch $(VENV)/.installed $@
 

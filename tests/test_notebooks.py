@@ -36,6 +36,31 @@ def test_notebook_is_stripped_and_has_one_parameters_cell(path):
     assert not any("sys.path" in "".join(c["source"]) for c in code)
 
 
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_notebook_opens_in_lab_unmodified_collapsed_and_says_what_to_do(path):
+    """Lab fills in the kernel's ``language_info`` on opening (the notebook then shows as modified) unless the
+    file has it; code cells start collapsed; the first cell tells a Lab reader to run all cells or open the app
+    (a paragraph the Voila template hides: the app has no cells to run)."""
+    from ipykernel.ipkernel import IPythonKernel
+
+    nb = json.loads(path.read_text())
+    assert nb["metadata"]["language_info"] == IPythonKernel.language_info, \
+        "the kernel reports another language_info: run `.venv/bin/python .ci/tidy-notebooks`"
+    code = [c for c in nb["cells"] if c["cell_type"] == "code"]
+    assert all(c["metadata"].get("jupyter", {}).get("source_hidden") is True for c in code)
+    first = "".join(nb["cells"][0]["source"])
+    lab_only = [line for line in first.splitlines() if 'class="mlsd-lab-only"' in line]
+    assert len(lab_only) == 1, "one line, for Lab only"
+    assert "Run All Cells" in lab_only[0] and "Voilà" in lab_only[0]
+
+
+def test_tidy_notebooks_finds_nothing_to_change():
+    """The committed files are exactly what ``.ci/tidy-notebooks`` writes (so Lab's save changes no byte)."""
+    result = subprocess.run([sys.executable, str(NOTEBOOKS[0].parents[1] / ".ci" / "tidy-notebooks"), "--check"],
+                            capture_output=True, text=True, check=False)
+    assert result.returncode == 0, result.stdout + "run `.venv/bin/python .ci/tidy-notebooks`"
+
+
 def test_papermill_runs_a_step_with_parameters_and_the_answer_is_stored(tmp_path, workbook_home):
     out = tmp_path / "out"
     out.mkdir()

@@ -1,5 +1,6 @@
 """The data loader works from this (editable) install and from a built wheel."""
 
+import json
 import subprocess
 import sys
 import zipfile
@@ -21,6 +22,12 @@ def test_a_built_wheel_carries_data_and_notebooks_and_loads_them(tmp_path):
     names = zipfile.ZipFile(wheel).namelist()
     assert "widgets/_data/questions.csv" in names and "widgets/_notebooks/00-start-here.ipynb" in names
     assert "widgets/app/_jupyter/voila/templates/mlsd/index.html.j2" in names  # the offline Voila template
+    # JupyterLab's Voila button renders with the same template: installed where Jupyter looks for templates,
+    # and chosen by the voila.json that Voila's server extension reads from the environment's config folder
+    data = next(n.split("/data/")[0] for n in names if ".data/data/" in n) + "/data/"
+    assert data + "share/jupyter/voila/templates/mlsd/index.html.j2" in names
+    config = json.loads(zipfile.ZipFile(wheel).read(data + "etc/jupyter/voila.json"))
+    assert config == {"VoilaConfiguration": {"template": "mlsd"}}
     site = tmp_path / "site"
     zipfile.ZipFile(wheel).extractall(site)
     code = ("import widgets.practice.data, widgets.practice.questions, widgets.practice.framework, widgets.app.cli;"

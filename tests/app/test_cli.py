@@ -1,6 +1,7 @@
+import os
 import socket
 
-from widgets.app.cli import TEMPLATES_ROOT, check_port, main, notebooks_dir, voila_command
+from widgets.app.cli import TEMPLATES_ROOT, check_port, lab_command, main, notebooks_dir, voila_command
 from widgets.practice.store import AnswerStore
 
 
@@ -48,6 +49,14 @@ def test_pages_render_progressively_unless_kernels_are_preheated(tmp_path, capsy
     assert "--progressive_rendering=True" not in command   # Voila refuses the two together
     assert main(["--preheat", "-1", "--port", "1"]) == 2
     assert "--preheat must be 0 or more" in capsys.readouterr().err
+
+
+def test_lab_renders_apps_with_the_workbook_template(tmp_path):
+    """Lab's Voila button uses the offline template, the checkout's copy first."""
+    command, env = lab_command(tmp_path, 8899)
+    assert "--VoilaConfiguration.template=mlsd" in command and f"--ServerApp.root_dir={tmp_path}" in command
+    assert "--port=8899" in command and "--ServerApp.ip=127.0.0.1" in command
+    assert env["JUPYTER_PATH"].split(os.pathsep)[0] == str(TEMPLATES_ROOT)
 
 
 def test_export_says_when_the_store_was_set_aside_and_where(workbook_home, tmp_path, capsys):

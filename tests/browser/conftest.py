@@ -211,6 +211,16 @@ def button(page, text: str):
     return page.locator("button.jupyter-button").filter(has_text=re.compile(rf"^\s*{re.escape(text)}\s*$"))
 
 
+def brightness(png: bytes) -> float:
+    """The mean brightness (0-255) of a PNG screenshot: what a person sees as light or dark."""
+    from io import BytesIO
+
+    from matplotlib.image import imread
+
+    pixels = imread(BytesIO(png), format="png")[..., :3]   # floats in 0..1
+    return float(pixels.mean() * 255)
+
+
 @pytest.fixture(scope="session")
 def widget_button():
     """``widget_button(page, "Start")``: the locator of the ipywidgets Button showing that text."""

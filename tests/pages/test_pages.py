@@ -6,6 +6,7 @@ import pytest
 
 from widgets.pages.start import StartPage
 from widgets.pages.step import StepPage
+from widgets.practice.questions import load_bank
 from widgets.practice.store import AnswerStore
 from widgets.views.problem_types import ProblemTypeGuide
 
@@ -121,6 +122,21 @@ def test_links_are_plain_html_under_voila_and_lab_outputs_elsewhere(monkeypatch)
     assert "target=" not in nav.value
 
 
+def test_in_lab_the_links_bring_the_clock_into_view_once_and_voila_gets_no_script(monkeypatch):
+    """Run All leaves Lab at the last cell (the links): their first showing scrolls the notebook to the clock."""
+    page = StepPage(3, question_id="uber-shared-rides", participant="Ada")
+    nav = page.navigation
+    scripts = [o for o in nav.outputs if "application/javascript" in o["data"]]
+    assert len(scripts) == 1
+    script = scripts[0]["data"]["application/javascript"]
+    assert "closest('.jp-Notebook')" in script and 'querySelector(".mlsd-clock")' in script
+    page.question = load_bank().get("stripe-fraud-detection")   # the links follow; no second landing
+    assert not [o for o in nav.outputs if "application/javascript" in o["data"]]
+    assert "mlsd-nav-next" in nav.outputs[0]["data"]["text/html"]
+    monkeypatch.setenv("SERVER_SOFTWARE", "voila/0.5.13")
+    assert "<script" not in page.navigation.value and "scrollIntoView" not in page.navigation.value
+
+
 def test_a_preheated_step_page_opens_on_the_requests_question_and_its_tools_follow(monkeypatch):
     """In a preheated Voila kernel the notebook runs before the request: the page opens when it
     arrives, and the tools built meanwhile move to the URL's question."""
@@ -130,7 +146,6 @@ def test_a_preheated_step_page_opens_on_the_requests_question_and_its_tools_foll
 
     import voila.utils
 
-    from widgets.practice.questions import load_bank
     from widgets.views.architectures import ArchitectureDiagram
     from widgets.views.capacity import RolloutPlanner, ServingEstimator, TrafficStorageEstimator
     from widgets.views.problem_types import ProblemTypeGuide

@@ -69,8 +69,7 @@ def voila_command(folder: Path, host: str = "127.0.0.1", port: int = DEFAULT_POR
     """
     if preheat < 0:
         raise ValueError("--preheat must be 0 or more kernels per notebook.")
-    env = dict(os.environ)
-    env["JUPYTER_PATH"] = os.pathsep.join(p for p in (str(TEMPLATES_ROOT), env.get("JUPYTER_PATH", "")) if p)
+    env = jupyter_env()
     command = [sys.executable, "-m", "voila", "--no-browser", f"--Voila.ip={host}", f"--port={port}",
                "--Voila.port_retries=0", "--template=mlsd", f"--theme={theme}",
                # any page can also be opened with ?theme=dark or ?theme=light; the links keep it
@@ -93,6 +92,26 @@ def voila_command(folder: Path, host: str = "127.0.0.1", port: int = DEFAULT_POR
         command += ["--progressive_rendering=True"]
     command.append(str(folder))
     return command, env
+
+
+def jupyter_env() -> dict:
+    """This process's environment with the package's ``mlsd`` template first on ``JUPYTER_PATH`` (ahead of the copy
+    an install puts in the environment's ``share/jupyter``, which may be older than a checkout's)."""
+    env = dict(os.environ)
+    env["JUPYTER_PATH"] = os.pathsep.join(p for p in (str(TEMPLATES_ROOT), env.get("JUPYTER_PATH", "")) if p)
+    return env
+
+
+def lab_command(folder: Path, port: int = 8888) -> tuple[list[str], dict]:
+    """The JupyterLab command line and environment over the notebooks ``folder``.
+
+    Lab's Voila button ("render as an app") serves a notebook through Voila's server extension with the
+    workbook's template, as the install's ``etc/jupyter/voila.json`` also says for a plain ``jupyter lab``
+    (Binder's).
+    """
+    command = [sys.executable, "-m", "jupyterlab", "--ServerApp.ip=127.0.0.1", f"--port={port}",
+               "--ServerApp.port_retries=0", f"--ServerApp.root_dir={folder}", "--VoilaConfiguration.template=mlsd"]
+    return command, jupyter_env()
 
 
 def free_port(host: str = "127.0.0.1") -> int:
@@ -180,9 +199,8 @@ def lab(args) -> int:
         print(f"mlsd-workbook: {problem}", file=sys.stderr)
         return 2
     folder = notebooks_dir()
-    command = [sys.executable, "-m", "jupyterlab", "--ServerApp.ip=127.0.0.1", f"--port={args.port}",
-               "--ServerApp.port_retries=0", f"--ServerApp.root_dir={folder}"]
-    return _run_server(command, folder)
+    command, env = lab_command(folder, args.port)
+    return _run_server(command, folder, env)
 
 
 def export(args) -> int:

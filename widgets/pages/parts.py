@@ -9,9 +9,10 @@ Voila app.
 from __future__ import annotations
 
 import base64
+import json
 
 import ipywidgets as W
-from IPython.display import HTML
+from IPython.display import HTML, Javascript
 
 from widgets.practice.context import ASK_FOR_NAME, START_PAGE, Context, notebook_name, on_the_host, page_link, under_voila
 from widgets.practice.export import session_record, to_json, to_markdown, write_export
@@ -79,6 +80,38 @@ def show_links(area: W.Widget, markup: str) -> None:
     else:
         area.outputs = ()
         area.append_display_data(HTML(markup))
+
+
+#: Run All in JupyterLab ends with the notebook scrolled to its last cell, far below the clock and the answer box.
+#: Shown in the last cell's link area, this brings ``selector`` (in the same notebook) to the middle of the view,
+#: and keeps it there for three seconds while Lab sizes the cells above it (which moves what is in view), unless the
+#: person scrolls, types or clicks meanwhile. Lab runs it once, as the kernel sends it (``element`` is its output
+#: node); a script saved in a notebook is never run again on opening, and Voila never gets it (a page opens at its
+#: top there).
+_LAND_AT = """(function (element) {{
+  const inputs = ['wheel', 'keydown', 'mousedown', 'touchstart'];
+  let moved = false;
+  const stop = () => {{ moved = true; }};
+  inputs.forEach((kind) => document.addEventListener(kind, stop, {{capture: true, passive: true}}));
+  const started = Date.now();
+  let landed = null;   // where the target sat right after the last scroll
+  (function land() {{
+    const notebook = element.closest('.jp-Notebook');   // null until Lab attaches the output
+    const target = notebook && notebook.querySelector({selector});
+    if (!moved && target && (landed === null || Math.abs(target.getBoundingClientRect().top - landed) > 20)) {{
+      target.scrollIntoView({{block: 'center'}});
+      landed = target.getBoundingClientRect().top;
+    }}
+    if (!moved && Date.now() - started < 3000) setTimeout(land, 100);
+    else inputs.forEach((kind) => document.removeEventListener(kind, stop, {{capture: true}}));
+  }})();
+}})(element);"""
+
+
+def land_at(area: W.Widget, selector: str) -> None:
+    """In JupyterLab, scroll the notebook holding the :func:`link_area` ``area`` to ``selector``, once."""
+    if isinstance(area, W.Output):
+        area.append_display_data(Javascript(_LAND_AT.format(selector=json.dumps(selector))))
 
 
 class PageAddress(W.HTML):

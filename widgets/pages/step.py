@@ -25,6 +25,7 @@ import traitlets
 from widgets.pages.parts import (
     ExportPanel,
     PageAddress,
+    land_at,
     link_area,
     navigation_html,
     open_store,
@@ -191,14 +192,20 @@ class StepPage(W.VBox):
 
     @property
     def navigation(self) -> W.Widget:
-        """Links to the previous and next steps and to the start page (they follow the page's name)."""
+        """Links to the previous and next steps and to the start page (they follow the page's name).
+
+        The notebooks show it in their last cell: in JupyterLab, where Run All leaves the view there, it
+        brings the clock back into view the first time it is shown."""
         box = W.Box()   # the kind of link area (Voila's or Lab's) is known only once the request arrives
 
         def fill() -> None:
-            if not box.children:
+            first = not box.children
+            if first:
                 box.children = [link_area()]
             if self.context is not None:
                 show_links(box.children[0], navigation_html(self.context, self.step.number))
+                if first:
+                    land_at(box.children[0], ".mlsd-clock")
 
         self._follow(fill)
         return box if self.pending else box.children[0]

@@ -22,7 +22,7 @@ import traitlets
 from widgets.practice.questions import Question
 from widgets.views._events import Coalesced
 from widgets.views._figures import BlitFigure, new_figure, shown_width
-from widgets.views._html import STALE_STYLE, error_html, say_html
+from widgets.views._html import FIGURE_STYLE, STALE_STYLE, error_html, say_html
 
 
 class ToolView(W.VBox):
@@ -56,6 +56,9 @@ class ToolView(W.VBox):
         self.say_row = W.HBox([self.say, self.add_to_answer], layout=W.Layout(align_items="center",
                                                                                flex_flow="row wrap"))
         self.chart = W.Image(format="png")
+        self.chart.add_class("mlsd-figure")
+        # the style that turns the chart dark in a dark theme, kept last among the children of a tool with a chart
+        self._figure_style = W.HTML(FIGURE_STYLE, layout=W.Layout(display="none"))
         self._redraw = Coalesced(self.update)
         self._page = None
         self._quiet = False   # True while the tool fills its own controls: nothing to keep then
@@ -68,6 +71,12 @@ class ToolView(W.VBox):
         self.chart.layout.max_width = "100%"
         self.chart.layout.height = "auto"
         return axes
+
+    @traitlets.observe("children")
+    def _keep_figure_style(self, change) -> None:
+        style = getattr(self, "_figure_style", None)   # None while VBox.__init__ sets the first children
+        if style is not None and style not in change.new and _holds(change.new, self.chart):
+            self.children = (*change.new, style)
 
     def watch(self, *controls) -> None:
         """Redraw (once per burst of changes) whenever one of ``controls`` changes value."""
@@ -184,3 +193,8 @@ class ToolView(W.VBox):
         if self._quiet or self._page is None or self.inputs_name is None:
             return
         self._page.keep_tool_inputs(self.inputs_name, {name: c.value for name, c in self.inputs().items()})
+
+
+def _holds(children, widget) -> bool:
+    """Whether ``widget`` is among ``children`` or their children, at any depth."""
+    return any(child is widget or _holds(getattr(child, "children", ()), widget) for child in children)

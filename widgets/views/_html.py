@@ -22,8 +22,8 @@ from markupsafe import Markup, escape
 
 from widgets.views._palette import PALETTE
 
-__all__ = ["Markup", "escape", "html", "join", "PALETTE", "Cell", "Row", "table_html", "TABLE_STYLE", "STALE_STYLE", "LINK_STYLE",
-           "message_html", "error_html", "say_html", "bullets_html", "muted_html"]
+__all__ = ["Markup", "escape", "html", "join", "PALETTE", "Cell", "Row", "table_html", "TABLE_STYLE", "STALE_STYLE",
+           "FIGURE_STYLE", "LINK_STYLE", "message_html", "error_html", "say_html", "bullets_html", "muted_html"]
 
 
 
@@ -132,6 +132,14 @@ LINK_STYLE = Markup("<style>a.mlsd-step-link,.mlsd-nav a{color:var(--jp-content-
 
 #: Results a message says are not the current inputs' are dimmed (:meth:`ToolView.show_stale`).
 STALE_STYLE = Markup("<style>.mlsd-stale{opacity:0.35;filter:grayscale(1)}</style>")
+
+#: Figures are drawn on white. In a dark theme (JupyterLab's, or a Voila page opened with ``?theme=dark``: both
+#: mark the page ``data-jp-theme-light="false"``) they are shown inverted with their hues turned back: white
+#: becomes a near-black (#121212, the dark theme's own background is #111), dark ink turns light, and a blue
+#: line stays a (lighter) blue.
+_DARK = "body[data-jp-theme-light='false'] img.mlsd-figure"
+FIGURE_STYLE = Markup(f"<style>{_DARK}{{filter:invert(.93) hue-rotate(180deg)}}"
+                      f"{_DARK}.mlsd-stale{{filter:invert(.93) hue-rotate(180deg) grayscale(1)}}</style>")
 
 
 def message_html(text: str, kind: str = "error") -> Markup:
