@@ -210,7 +210,7 @@ def test_step_1_runs_in_jupyterlab(page, lab_server, questions, save_screenshots
         answer_box = notebook.locator(".mlsd-answer-text textarea")
         assert answer_box.evaluate("e => e.getBoundingClientRect().top < window.innerHeight - 40"), \
             "the answer box is below the view"
-        save_screenshots(page, "jupyterlab-step-1")
+        save_screenshots(page, "jupyterlab-step-1", readme=True)
 
         # Start: the countdown goes down on its own, ticked from the kernel
         widget_button(notebook, "Start").click()

@@ -1,7 +1,8 @@
 """The one palette of the views: a colour per meaning for HTML, and named colours for the figures.
 
 HTML text colours use the JupyterLab theme's variables where the theme has one, so they follow the
-light and dark themes; figures are drawn on a white background and use the plain colours.
+light and dark themes; figures are drawn on a white background and use the plain colours (a dark theme shows
+them inverted with their hues kept: ``FIGURE_STYLE`` in ``_html.py``).
 """
 
 #: Named colours (Tailwind's 600/700 shades: readable on white, distinct in print and for most colour vision).
