@@ -236,6 +236,31 @@ def _assert_clean_page(page) -> None:
     bad = page.locator("[data-mime-type='application/vnd.jupyter.stderr'], "
                        "[data-mime-type='application/vnd.jupyter.error'], .mlsd-error")
     assert bad.count() == 0, "error output on the page:\n" + "\n".join(bad.all_inner_texts())
+    _assert_polished(page)
+
+
+_POLISH = """() => {
+  const shown = e => e.offsetParent !== null && e.clientWidth > 0;
+  const cut = [...document.querySelectorAll('.widget-label, .widget-label-basic, button.jupyter-button')]
+    .filter(shown).filter(e => e.scrollWidth > e.clientWidth + 1)
+    .map(e => `${e.textContent.trim()} (${e.scrollWidth}px in ${e.clientWidth}px)`);
+  const blurred = [...document.querySelectorAll('img.mlsd-figure')]
+    .filter(shown).filter(e => e.complete && e.naturalWidth > 0 && e.naturalWidth < 1.9 * e.clientWidth)
+    .map(e => `${e.naturalWidth}px image shown ${e.clientWidth}px wide`);
+  const plain = [...document.querySelectorAll('a.mlsd-step-link, .mlsd-nav a')].filter(shown)
+    .filter(e => !getComputedStyle(e).textDecorationLine.includes('underline'))
+    .map(e => e.textContent.trim());
+  return {cut, blurred, plain};
+}"""
+
+
+def _assert_polished(page) -> None:
+    """What a person sees at a glance: no label or button cut off, every chart drawn at about twice the
+    pixels it is shown at (sharp on a high-density screen), every link underlined like a link."""
+    found = page.evaluate(_POLISH)
+    assert not found["cut"], "labels or buttons cut off: " + "; ".join(found["cut"])
+    assert not found["blurred"], "charts drawn at fewer pixels than shown x2: " + "; ".join(found["blurred"])
+    assert not found["plain"], "links that do not look like links: " + "; ".join(found["plain"])
 
 
 @pytest.fixture

@@ -131,3 +131,21 @@ def test_fairness_explorer_shared_then_per_group_thresholds():
     assert cell(w.numbers.value, "mlsd-eo-gap") < shared_gap
     assert "Per-group thresholds" in w.say.value
 
+
+
+def test_fairness_explorer_says_what_its_gaps_mean_and_the_numbers_follow_those_words():
+    """The line under the table defines both gaps; the table's numbers are those definitions computed with
+    scikit-learn: the largest difference in selection rate, and the larger of the TPR and FPR differences."""
+    w = FairnessExplorer(threshold=0.5)
+    assert "Demographic-parity gap: the largest difference in the share of each group selected" in w.numbers.value
+    assert "Equalised-odds gap: the larger of the differences in true-positive rate and in false-positive" \
+        in w.numbers.value
+    s = w.study
+    pred = (s.scores >= 0.5).astype(int)
+    rates = {g: (pred[s.groups == g].mean(),
+                 skm.recall_score(s.y[s.groups == g], pred[s.groups == g]),
+                 1 - skm.recall_score(1 - s.y[s.groups == g], 1 - pred[s.groups == g]))
+             for g in np.unique(s.groups)}
+    spread = [max(r[i] for r in rates.values()) - min(r[i] for r in rates.values()) for i in range(3)]
+    assert cell(w.numbers.value, "mlsd-dp-gap") == round(spread[0], 3)
+    assert cell(w.numbers.value, "mlsd-eo-gap") == round(max(spread[1], spread[2]), 3)

@@ -14,6 +14,7 @@ from widgets.tools.privacy import (
     QUASI_IDENTIFIERS,
     SENSITIVE,
     Generalisation,
+    certainty_penalty,
     load_people_sample,
     sample_report,
 )
@@ -44,6 +45,8 @@ class PrivacyExplorer(ToolView):
                  gender: str = "kept", marital_status: str = "kept", target_k: int = 5, l_diversity: bool = False):
         super().__init__()
         self.people = load_people_sample()
+        # the explanation's example: what a whole ten-year age bin costs on this table
+        self._ten_year_cost = float(certainty_penalty(self.people, ["age"], Generalisation(10, 5, "kept")).max())
         n = len(self.people)
         self.quasi_identifiers = {c: W.Checkbox(value=c in quasi_identifiers, description=LABELS[c], indent=False,
                                                 layout=W.Layout(width="auto", margin="0 1.2em 0 0"))
@@ -175,7 +178,8 @@ class PrivacyExplorer(ToolView):
                            for label, css, value in rows], cls="mlsd-privacy-table") + muted_html(
             "k: the size of the smallest group of people who share the released quasi-identifiers (each can be told "
             "apart from at most k-1 others). Certainty penalty: for each released value, how much of its column's range "
-            "it covers (an exact age 0, a ten-year bin about 0.14, a removed column 1), averaged. Discernibility: the "
+            f"it covers (an exact age 0, a ten-year bin {self._ten_year_cost:.2f} here, a removed column 1), averaged. "
+            "Discernibility: the "
             "sum over rows of the size of each row's group (a suppressed row counts the whole table): lower is more "
             "useful data. l: the fewest different diagnoses in one released group; with l = 1 a group gives its "
             "diagnosis away.")
