@@ -102,7 +102,8 @@ def test_a_version_1_file_becomes_one_attempt_per_practice_with_everything_kept(
     assert store.step_record(store.attempts("Ada", Q)[0], 1).text == old_revisions[2][3]
     tables = {r[0] for r in sqlite3.connect(workbook_home / DB_NAME).execute(
         "SELECT name FROM sqlite_master WHERE type = 'table'")}
-    assert tables == {"attempts", "attempt_steps", "revisions", "scores", "context", "tool_inputs"}
+    assert tables == {"attempts", "attempt_steps", "revisions", "scores", "context", "tool_inputs",
+                      "study_groups", "group_steps", "group_members", "peer_scores", "peer_comments"}
 
 
 def test_the_portable_schema_uses_no_sqlite_only_types():

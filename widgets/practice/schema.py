@@ -17,6 +17,10 @@ Versions:
    attempt per (participant, question), every revision, clock and score kept.
 3. tool inputs: what a participant typed into an estimator (the traffic of step 1, the fleet of step 5),
    kept per attempt and tool as a JSON object, so that later steps start from the earlier steps' numbers.
+4. study groups (see :mod:`widgets.practice.group`): a group session (its code, question, steps, format,
+   the facilitator key's hash, the current step), its steps' shared clocks and reveals, its members (each
+   with a rejoin token's hash, a heartbeat and an attempt of their own, marked with the group's code
+   so that solo practice never opens it) and the peer scores and comments. Existing rows are untouched.
 """
 
 from __future__ import annotations
@@ -176,4 +180,56 @@ MIGRATIONS: tuple = (
             PRIMARY KEY (attempt_id, tool)
         )
         """, description="tool inputs: an estimator's inputs per attempt, as JSON"),
+    Migration("""
+        ALTER TABLE attempts ADD COLUMN group_code TEXT;
+        CREATE TABLE study_groups (
+            code TEXT PRIMARY KEY,
+            question_id TEXT NOT NULL,
+            steps TEXT NOT NULL,
+            format TEXT NOT NULL,
+            key_hash TEXT NOT NULL,
+            current_step INTEGER NOT NULL,
+            candidate TEXT,
+            previous_code TEXT,
+            created_at DOUBLE PRECISION NOT NULL,
+            updated_at DOUBLE PRECISION NOT NULL,
+            closed_at DOUBLE PRECISION
+        );
+        CREATE TABLE group_steps (
+            code TEXT NOT NULL REFERENCES study_groups(code),
+            step INTEGER NOT NULL,
+            clock_accumulated DOUBLE PRECISION NOT NULL DEFAULT 0,
+            clock_running_since DOUBLE PRECISION,
+            revealed_at DOUBLE PRECISION,
+            PRIMARY KEY (code, step)
+        );
+        CREATE TABLE group_members (
+            code TEXT NOT NULL REFERENCES study_groups(code),
+            name TEXT NOT NULL,
+            token_hash TEXT NOT NULL,
+            attempt_id TEXT NOT NULL REFERENCES attempts(id),
+            joined_at DOUBLE PRECISION NOT NULL,
+            heartbeat_at DOUBLE PRECISION,
+            PRIMARY KEY (code, name)
+        );
+        CREATE TABLE peer_scores (
+            code TEXT NOT NULL REFERENCES study_groups(code),
+            step INTEGER NOT NULL,
+            scorer TEXT NOT NULL,
+            target TEXT NOT NULL,
+            item_id TEXT NOT NULL,
+            score INTEGER NOT NULL,
+            updated_at DOUBLE PRECISION NOT NULL,
+            PRIMARY KEY (code, step, scorer, target, item_id)
+        );
+        CREATE TABLE peer_comments (
+            code TEXT NOT NULL REFERENCES study_groups(code),
+            step INTEGER NOT NULL,
+            scorer TEXT NOT NULL,
+            target TEXT NOT NULL,
+            comment TEXT NOT NULL,
+            updated_at DOUBLE PRECISION NOT NULL,
+            PRIMARY KEY (code, step, scorer, target)
+        )
+        """, description="study groups: sessions, shared clocks and reveals, members, peer scores"),
 )

@@ -80,6 +80,8 @@ class Attempt:
     created_at: float
     updated_at: float
     number: int = 1
+    #: The study group's code when this is a group practice (solo pages never open those), else ``None``.
+    group_code: str | None = None
 
 
 @dataclass(frozen=True)
@@ -387,6 +389,15 @@ class AnswerStore:
                 self._rollback(conn)
                 raise self._error(exc) from None
 
+    def transaction(self):
+        """One short write transaction on the store's connection, for the practice layer's other modules
+        (:mod:`widgets.practice.group`): ``with store.transaction() as conn: conn.execute(...)``."""
+        return self._write()
+
+    def reading(self):
+        """The store's connection under its lock, for reads by the practice layer's other modules."""
+        return self._read()
+
     @contextmanager
     def _read(self):
         """A read under the store's lock; a database fault becomes a :class:`StoreError`."""
@@ -412,12 +423,14 @@ class AnswerStore:
     @staticmethod
     def _attempt(row) -> Attempt:
         return Attempt(row["id"], row["participant"], row["question_id"], row["created_at"], row["updated_at"],
-                       row["number"])
+                       row["number"], row["group_code"])
 
     def attempts(self, participant: str, question_id: str) -> list[Attempt]:
-        """Every attempt of one participant at one question, oldest first (``number`` 1, 2, ...)."""
+        """Every solo attempt of one participant at one question, oldest first (``number`` 1, 2, ...).
+        Group practices (:mod:`widgets.practice.group`) are not among them: solo practice never opens one."""
         with self._read() as conn:
-            rows = conn.execute("SELECT * FROM attempts WHERE participant = ? AND question_id = ? ORDER BY number",
+            rows = conn.execute("SELECT * FROM attempts WHERE participant = ? AND question_id = ? "
+                                "AND group_code IS NULL ORDER BY number",
                                 (participant, question_id)).fetchall()
         return [self._attempt(r) for r in rows]
 
@@ -439,16 +452,24 @@ class AnswerStore:
             self._new_attempt(conn, participant, question_id)
         return self.latest_attempt(participant, question_id)
 
-    def _new_attempt(self, conn, participant: str, question_id: str) -> str:
+    def _new_attempt(self, conn, participant: str, question_id: str, group_code: str | None = None) -> str:
         attempt_id, now = str(uuid.uuid4()), self.now()
         number = conn.execute("SELECT COALESCE(MAX(number), 0) + 1 FROM attempts WHERE participant = ? AND "
                               "question_id = ?", (participant, question_id)).fetchone()[0]
-        conn.execute("INSERT INTO attempts (id, participant, question_id, number, created_at, updated_at) "
-                     "VALUES (?, ?, ?, ?, ?, ?)", (attempt_id, participant, question_id, number, now, now))
+        conn.execute("INSERT INTO attempts (id, participant, question_id, number, created_at, updated_at, group_code) "
+                     "VALUES (?, ?, ?, ?, ?, ?, ?)", (attempt_id, participant, question_id, number, now, now, group_code))
         return attempt_id
 
+    def new_group_attempt(self, conn, participant: str, question_id: str, group_code: str) -> str:
+        """Inside :meth:`transaction`: a group practice's attempt (solo pages never open it); its id."""
+        return self._new_attempt(conn, participant, question_id, group_code)
+
+    def ensure_step(self, conn, attempt_id: str, step: int) -> None:
+        """Inside :meth:`transaction`: the attempt step's row, created if missing."""
+        self._ensure_step(conn, attempt_id, step)
+
     def _latest_or_new(self, conn, participant: str, question_id: str) -> str:
-        row = conn.execute("SELECT id FROM attempts WHERE participant = ? AND question_id = ? "
+        row = conn.execute("SELECT id FROM attempts WHERE participant = ? AND question_id = ? AND group_code IS NULL "
                            "ORDER BY number DESC LIMIT 1", (participant, question_id)).fetchone()
         return row["id"] if row is not None else self._new_attempt(conn, participant, question_id)
 
@@ -456,7 +477,7 @@ class AnswerStore:
         """``(participant, question_id, last update)`` for everything practised, newest first."""
         with self._read() as conn:
             return [tuple(r) for r in conn.execute(
-                "SELECT participant, question_id, MAX(updated_at) AS u FROM attempts "
+                "SELECT participant, question_id, MAX(updated_at) AS u FROM attempts WHERE group_code IS NULL "
                 "GROUP BY participant, question_id ORDER BY u DESC")]
 
     def attempt_step(self, participant: str, question_id: str, step: int, attempt_id: str | None = None) -> "AttemptStep":
@@ -511,9 +532,16 @@ class AnswerStore:
                 "SELECT id, text, saved_at FROM revisions WHERE attempt_id = ? AND step = ? ORDER BY id",
                 (attempt_id, step))]
 
+    @staticmethod
+    def _refuse_in_group(conn, attempt_id: str) -> None:
+        row = conn.execute("SELECT group_code FROM attempts WHERE id = ?", (attempt_id,)).fetchone()
+        if row is not None and row["group_code"] is not None:
+            raise ValueError("In a study group the facilitator starts, pauses and finishes the clock.")
+
     def _clock(self, conn, attempt_id: str, step: int, budget_seconds: float, action: str) -> ClockState:
         if action not in ("start", "pause", "reset"):
             raise ValueError(f"Unknown clock action {action!r}.")
+        self._refuse_in_group(conn, attempt_id)
         self._ensure_step(conn, attempt_id, step)
         row = conn.execute("SELECT clock_accumulated, clock_running_since, finished_at FROM attempt_steps "
                            "WHERE attempt_id = ? AND step = ?", (attempt_id, step)).fetchone()
@@ -538,6 +566,7 @@ class AnswerStore:
 
     def _finish(self, conn, attempt_id: str, step: int, budget_seconds: float) -> tuple[ClockState, float]:
         """Stop the step's clock for good and keep the moment (once: finishing again changes nothing)."""
+        self._refuse_in_group(conn, attempt_id)
         self._ensure_step(conn, attempt_id, step)
         row = conn.execute("SELECT clock_accumulated, clock_running_since, finished_at FROM attempt_steps "
                            "WHERE attempt_id = ? AND step = ?", (attempt_id, step)).fetchone()
