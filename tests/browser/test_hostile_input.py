@@ -90,7 +90,7 @@ def test_every_page_shows_hostile_texts_literally_and_runs_nothing(page, hostile
         expect(page.locator(".mlsd-question-title").first).to_have_text(f"Rank {PAYLOAD}")
         assert NAME in text, "the participant's name is not shown as written"
         assert "onerror=\"window.__mlsd_pwned=1\"" in text
-    assert_clean_page(page)
+    assert_clean_page(page, polished=False)
 
 
 def test_a_hostile_answer_and_rubric_show_literally(page, hostile_server, widget_button, assert_clean_page):
@@ -108,7 +108,7 @@ def test_a_hostile_answer_and_rubric_show_literally(page, hostile_server, widget
     box.wait_for(state="visible", timeout=60_000)
     expect(box).to_have_value(ANSWER)
     _nothing_ran(page)
-    assert_clean_page(page)
+    assert_clean_page(page, polished=False)
 
 
 # -- a refused or missing name is nobody: the page asks, and nothing is saved under another name -------------
@@ -168,4 +168,4 @@ def test_a_hostile_session_exports_literally(page, hostile_server, widget_button
     assert record["participant"] == NAME and record["steps"][2]["answer"] == ANSWER
     markdown = (folder / names[0]).read_text()
     assert f"````text\n{ANSWER}\n````" in markdown
-    assert_clean_page(page)
+    assert_clean_page(page, polished=False)
