@@ -48,6 +48,14 @@ def hostile_runs(tmp_path_factory):
     data = write_hostile_data(root / "data")
     home = root / "home"
     AnswerStore(home).save_answer(NAME, QUESTION_ID, 1, ANSWER)
+    # the study group: a hostile member of a group on the hostile question, their hostile answer revealed
+    from widgets.practice.group import StudyGroups
+
+    groups = StudyGroups(AnswerStore(home))
+    group, key = groups.create(QUESTION_ID)
+    member, token = groups.join(group.code, NAME)
+    groups.store.attempt_step(NAME, QUESTION_ID, 1, member.attempt_id).save(ANSWER)
+    groups.reveal(group.code, key)
     out = root / "out"
     out.mkdir()
     import os
@@ -57,7 +65,9 @@ def hostile_runs(tmp_path_factory):
     def run(path: Path) -> tuple[Path, subprocess.CompletedProcess]:
         args = [sys.executable, "-m", "papermill", str(path), str(out / path.name), "-k", "python3",
                 "--cwd", str(path.parent)]
-        if path.name != "capacity-calculator.ipynb":
+        if path.name == "study-group.ipynb":
+            args += ["-p", "group", group.code, "-p", "participant", NAME, "-p", "token", token]
+        elif path.name != "capacity-calculator.ipynb":
             args += ["-p", "question_id", QUESTION_ID, "-p", "participant", NAME]
         return path, subprocess.run(args, env=env, capture_output=True, text=True)
 

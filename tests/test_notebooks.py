@@ -16,7 +16,8 @@ def test_the_notebooks_are_there():
     names = [p.name for p in NOTEBOOKS]
     assert names == ["00-start-here.ipynb", "01-define-the-problem.ipynb", "02-data-pipeline.ipynb",
                      "03-model-architecture.ipynb", "04-train-and-evaluate.ipynb",
-                     "05-deploy-serve-monitor.ipynb", "06-wrap-up.ipynb", "capacity-calculator.ipynb"]
+                     "05-deploy-serve-monitor.ipynb", "06-wrap-up.ipynb", "capacity-calculator.ipynb",
+                     "study-group.ipynb"]
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
@@ -27,7 +28,9 @@ def test_notebook_is_stripped_and_has_one_parameters_cell(path):
     assert all(not c["outputs"] and c["execution_count"] is None for c in code)
     tagged = [c for c in code if "parameters" in c["metadata"].get("tags", [])]
     assert len(tagged) == 1
-    if path.name != "capacity-calculator.ipynb":  # the calculator works without a question
+    if path.name == "study-group.ipynb":   # a group is opened by its code; its question is the group's
+        assert "group = None" in "".join(tagged[0]["source"])
+    elif path.name != "capacity-calculator.ipynb":  # the calculator works without a question
         assert "question_id = None" in "".join(tagged[0]["source"])
     imports = [c for c in code if "".join(c["source"]).lstrip().startswith(("import ", "from "))]
     assert len(imports) == 1, "imports belong in one cell near the top"
@@ -96,3 +99,20 @@ def test_papermill_runs_the_capacity_calculator_at_another_scale(tmp_path):
     widget_state = json.dumps(executed["metadata"]["widgets"])   # papermill keeps the widgets' final state
     peak = cap.format_quantity(cap.traffic(3_000_000, 2).peak_rps, "req/s")
     assert f"class='mlsd-peak-rps'><b>{peak}</b>" in widget_state
+
+
+def test_papermill_opens_a_study_group_as_its_facilitator_and_as_a_member(tmp_path, workbook_home):
+    from widgets.practice.group import StudyGroups
+
+    groups = StudyGroups(AnswerStore(workbook_home))
+    group, key = groups.create("uber-shared-rides", steps=[1, 2])
+    member, token = groups.join(group.code, "Papermill Member")
+    notebook = next(p for p in NOTEBOOKS if p.name == "study-group.ipynb")
+    for name, params in (("facilitator", ["-p", "group", group.code, "-p", "key", key]),
+                         ("member", ["-p", "group", group.code, "-p", "participant", member.name, "-p", "token", token])):
+        subprocess.run([sys.executable, "-m", "papermill", str(notebook), str(tmp_path / f"{name}.ipynb"), "-k",
+                        "python3", *params, "--cwd", str(notebook.parent)], check=True, capture_output=True)
+    facilitator = json.dumps(json.loads((tmp_path / "facilitator.ipynb").read_text())["metadata"]["widgets"])
+    assert "facilitating" in facilitator and "Papermill Member" in facilitator   # the room lists the member
+    member_state = json.dumps(json.loads((tmp_path / "member.ipynb").read_text())["metadata"]["widgets"])
+    assert "class='mlsd-participant'>Papermill Member<" in member_state and "Step 1: Define the problem" in member_state

@@ -14,11 +14,30 @@ import json
 import ipywidgets as W
 from IPython.display import HTML, Javascript
 
-from widgets.practice.context import ASK_FOR_NAME, START_PAGE, Context, notebook_name, on_the_host, page_link, under_voila
+from widgets.practice.context import (
+    ASK_FOR_NAME,
+    START_PAGE,
+    Context,
+    notebook_name,
+    on_the_host,
+    page_link,
+    under_voila,
+)
 from widgets.practice.export import session_record, to_json, to_markdown, write_export
 from widgets.practice.framework import load_framework
 from widgets.practice.store import AnswerStore, StoreError
-from widgets.views._html import LINK_STYLE, PALETTE, TABLE_STYLE, Cell, Markup, html, join, message_html, muted_html, table_html
+from widgets.views._html import (
+    LINK_STYLE,
+    PALETTE,
+    TABLE_STYLE,
+    Cell,
+    Markup,
+    html,
+    join,
+    message_html,
+    muted_html,
+    table_html,
+)
 
 
 def open_store(home=None) -> tuple[AnswerStore | None, str | None]:
@@ -114,6 +133,38 @@ def land_at(area: W.Widget, selector: str) -> None:
         area.append_display_data(Javascript(_LAND_AT.format(selector=json.dumps(selector))))
 
 
+class ToolHost:
+    """What a page offers the tools that follow it (:meth:`widgets.views._base.ToolView.follow`): the tools'
+    sentences go into its answer, and their inputs are kept with its attempt. The page sets ``answer`` (a
+    :class:`~widgets.views.answer.StepAnswer`, or ``None`` while it has no participant)."""
+
+    answer = None
+
+    def add_to_answer(self, text: str) -> None:
+        """Append ``text`` (a tool's sentence to say) to the step's answer, saved at once."""
+        if self.answer is not None:
+            self.answer.append(text)
+
+    # -- what the tools of the step keep with the attempt ---------------------------------------
+    def tool_inputs(self, tool: str):
+        """The inputs kept for ``tool`` in the page's attempt (:class:`~widgets.practice.store.ToolInputs`), or ``None``."""
+        if self.answer is None:
+            return None
+        try:
+            return self.answer.handle.inputs(tool)
+        except StoreError:
+            return None
+
+    def keep_tool_inputs(self, tool: str, values: dict) -> None:
+        """Keep a tool's inputs with the page's attempt (nothing without a participant)."""
+        if self.answer is None:
+            return
+        try:
+            self.answer.handle.save_inputs(tool, values)
+        except StoreError as exc:   # the answer box says what is wrong with the store
+            self.answer.session.message = str(exc)
+
+
 class PageAddress(W.HTML):
     """The page's own address, kept by the browser (Voila only): a hidden link that the workbook's template
     copies into the address bar whenever it changes, so that a reload or a bookmark keeps the question and
@@ -126,6 +177,19 @@ class PageAddress(W.HTML):
     def show(self, ctx: Context | None) -> None:
         if ctx is not None and under_voila():
             self.value = html("<a class='mlsd-self-link' href='{}'></a>", page_link(self.notebook, ctx))
+
+
+def downloads_html(paths: list, markdown: str, json_text: str) -> Markup:
+    """Links that download an export's Markdown and JSON (``paths``: the files written, in that order), and
+    where the files are kept: their paths only to a browser on the host."""
+    links = []
+    for path, mime, text in zip(paths, ("text/markdown", "application/json"), (markdown, json_text)):
+        data = base64.b64encode(text.encode("utf-8")).decode("ascii")
+        links.append(html("<a class='mlsd-download' download='{}' href='data:{};charset=utf-8;base64,{}'>"
+                          "Download {}</a>", path.name, mime, data, path.name))
+    saved_where = (muted_html("Also saved as " + ", ".join(str(p) for p in paths)) if on_the_host()
+                   else muted_html("Also kept on the machine that serves the workbook."))
+    return join(links, Markup(" &nbsp; ")) + saved_where
 
 
 class ExportPanel(W.VBox):
@@ -156,14 +220,7 @@ class ExportPanel(W.VBox):
         except StoreError as exc:
             self.result.value = message_html(str(exc))
             return []
-        links = []
-        for path, mime, text in zip(paths, ("text/markdown", "application/json"), (to_markdown(record), to_json(record))):
-            data = base64.b64encode(text.encode("utf-8")).decode("ascii")
-            links.append(html("<a class='mlsd-download' download='{}' href='data:{};charset=utf-8;base64,{}'>"
-                              "Download {}</a>", path.name, mime, data, path.name))
-        saved_where = (muted_html("Also saved as " + ", ".join(str(p) for p in paths)) if on_the_host()
-                       else muted_html("Also kept on the machine that serves the workbook."))
-        self.result.value = join(links, Markup(" &nbsp; ")) + saved_where
+        self.result.value = downloads_html(paths, to_markdown(record), to_json(record))
         return paths
 
     def set_context(self, ctx: Context | None) -> None:

@@ -25,6 +25,7 @@ import traitlets
 from widgets.pages.parts import (
     ExportPanel,
     PageAddress,
+    ToolHost,
     land_at,
     link_area,
     navigation_html,
@@ -42,7 +43,7 @@ from widgets.views._voila import when_requested
 from widgets.views.answer import StepAnswer
 
 
-class StepPage(W.VBox):
+class StepPage(ToolHost, W.VBox):
     """The question card and the timed answer for one step.
 
     Parameters
@@ -153,30 +154,6 @@ class StepPage(W.VBox):
         self._request = (self.context.question.id, self.context.participant, None, answer_options)
         self._attempt_request = ""   # the new attempt, the latest, whatever attempt the URL names
         self.open_page()
-
-    def add_to_answer(self, text: str) -> None:
-        """Append ``text`` (a tool's sentence to say) to the step's answer, saved at once."""
-        if self.answer is not None:
-            self.answer.append(text)
-
-    # -- what the tools of the step keep with the attempt ---------------------------------------
-    def tool_inputs(self, tool: str):
-        """The inputs kept for ``tool`` in the page's attempt (:class:`~widgets.practice.store.ToolInputs`), or ``None``."""
-        if self.answer is None:
-            return None
-        try:
-            return self.answer.handle.inputs(tool)
-        except StoreError:
-            return None
-
-    def keep_tool_inputs(self, tool: str, values: dict) -> None:
-        """Keep a tool's inputs with the page's attempt (nothing without a participant)."""
-        if self.answer is None:
-            return
-        try:
-            self.answer.handle.save_inputs(tool, values)
-        except StoreError as exc:   # the answer box says what is wrong with the store
-            self.answer.session.message = str(exc)
 
     @property
     def problem_type(self) -> str:

@@ -133,13 +133,17 @@ class AnswerSession:
         """The passing of time: re-read the stored clock when it is due, and save when a save is due."""
         now = self._now()
         if now - self.last_sync >= CLOCK_SYNC_SECONDS:
-            self.last_sync = now
-            stored, finished_at = self.handle.clock_and_finish(self.step.budget_seconds)
-            if stored is not None:
-                self.clock = stored
-                self.finished_at = finished_at   # finished in another tab, say
+            self.sync_clock()
         if self.save_due(now):
             self.save()
+
+    def sync_clock(self) -> None:
+        """Re-read the stored clock now (a pause in another tab; in a study group, the facilitator's action)."""
+        self.last_sync = self._now()
+        stored, finished_at = self.handle.clock_and_finish(self.step.budget_seconds)
+        if stored is not None:
+            self.clock = stored
+            self.finished_at = finished_at   # finished in another tab, say
 
     def clock_action(self, action: str) -> None:
         """``"start"``, ``"pause"`` or ``"reset"``; a press on the clock is also a moment to save."""

@@ -220,11 +220,106 @@ def write_export(store: AnswerStore, participant: str, question_id: str, folder:
                 _exported_by(folder / f"{candidate}.json") != participant:
             n += 1
             candidate = f"{stem}-{n}"
-        paths = []
-        for suffix, text in (("md", to_markdown(record)), ("json", to_json(record))):
-            path = folder / f"{candidate}.{suffix}"
+    except OSError as exc:
+        raise StoreError(f"Cannot write the export to {folder} ({exc.strerror or exc}).") from None
+    return _write_pair(folder, candidate, to_markdown(record), to_json(record))
+
+
+def _write_pair(folder: Path, stem: str, markdown: str, json_text: str) -> list[Path]:
+    """Write ``<stem>.md`` and ``<stem>.json`` into ``folder``; a failure is a :class:`StoreError` naming it."""
+    paths = []
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        for suffix, text in (("md", markdown), ("json", json_text)):
+            path = folder / f"{stem}.{suffix}"
             path.write_text(text, encoding="utf-8")
             paths.append(path)
     except OSError as exc:
         raise StoreError(f"Cannot write the export to {folder} ({exc.strerror or exc}).") from None
     return paths
+
+
+# -- a study group's export ----------------------------------------------------------------------
+def group_record(groups, code: str) -> dict:
+    """Everything a study group wrote (:meth:`widgets.practice.group.StudyGroups.export`), with the question,
+    the times as ISO dates, and when it was exported. No key and no token is in it."""
+    data = groups.export(code)
+    q = load_bank().get(data["question_id"])
+    data["question"] = {"id": q.id, "title": q.title, "brief": q.brief, "problem_type": q.problem_type}
+    data["exported_at"] = _iso(groups.now)
+    for field in ("created_at", "closed_at"):
+        data[field] = _iso(data[field])
+    for m in data["members"]:
+        m["joined_at"] = _iso(m["joined_at"])
+    for s in data["steps"]:
+        s["revealed_at"] = _iso(s["revealed_at"])
+        for a in s["answers"]:
+            a["saved_at"] = _iso(a["saved_at"])
+    return data
+
+
+def group_markdown(record: dict) -> str:
+    """A group record as one Markdown document: per step every member's answer (fenced, verbatim), their
+    self-scores, the peers' scores and comments; then the aggregate.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from widgets.practice.group import StudyGroups
+    >>> groups = StudyGroups(AnswerStore(tempfile.mkdtemp(), now=lambda: 0.0))
+    >>> group, key = groups.create("uber-shared-rides", steps=[1])
+    >>> _ = groups.join(group.code, "Ada")
+    >>> md = group_markdown(group_record(groups, group.code))
+    >>> md.splitlines()[0].startswith("# Study group ") and "### Ada (participant)" in md
+    True
+    """
+    fw = load_framework()
+    q = record["question"]
+    lines = [f"# Study group {record['code']}: {_line(q['title'])}", "",
+             f"- Format: {'one candidate, the others interview' if record['format'] == 'candidate' else 'everyone answers'}"
+             + (f" (candidate: {_line(record['candidate'])})" if record.get("candidate") else ""),
+             f"- Members: {', '.join(_line(m['name']) for m in record['members']) or 'nobody'}",
+             f"- Started: {record['created_at']}; closed: {record['closed_at'] or 'still open'}",
+             f"- Exported: {record['exported_at']}", "", f"> {_line(q['brief'])}", ""]
+    for s in record["steps"]:
+        lines += [f"## Step {s['step']}: {_line(s['title'])}", "",
+                  f"Time used: {format_elapsed(s['seconds_used'])}. "
+                  + (f"Revealed: {s['revealed_at']}." if s["revealed_at"] else "Not revealed."), ""]
+        step = fw.step(s["step"])
+        for a in s["answers"]:
+            answer = a["text"].strip("\n")
+            lines += [f"### {_line(a['name'])} ({a['role']})", "",
+                      f"{a['words']} words, last saved {a['saved_at'] or 'never'}.", "",
+                      _fenced(answer) if answer.strip() else "_No answer._", ""]
+            scorers = sorted(a["peers"])
+            if a["self"] or scorers:
+                lines += ["| Rubric item | Self | " + " | ".join(_line(p).replace("|", "\\|") for p in scorers) + " |",
+                          "| --- | --- |" + " --- |" * len(scorers)]
+                for item in step.rubric:
+                    own = a["self"].get(item.id)
+                    cells = [str(a["peers"][p].get(item.id, "")) for p in scorers]
+                    lines.append(f"| {_line(item.label).replace('|', chr(92) + '|')} | "
+                                 f"{'' if own is None else own} | " + " | ".join(cells) + " |")
+                lines.append("")
+            for scorer, comment in sorted(a["comments"].items()):
+                lines.append(f"- {_line(scorer)}: {_line(comment)}")
+            if a["comments"]:
+                lines.append("")
+    if record["scores"]:
+        lines += ["## Scores: self against peers", "", "| Step | Member | Item | Self | Peers (n) | Gap |",
+                  "| --- | --- | --- | --- | --- | --- |"]
+        for r in record["scores"]:
+            def num(x):
+                return "" if x is None else f"{x:.2f}"
+            lines.append(f"| {r['step']} | {_line(r['name']).replace('|', chr(92) + '|')} | {_line(r['label'])} | "
+                         f"{'' if r['self'] is None else r['self']} | {num(r['peer_mean'])} ({r['peers']}) | "
+                         f"{num(r['gap'])} |")
+        lines.append("")
+    return "\n".join(lines)
+
+
+def write_group_export(groups, code: str, folder: str | Path) -> list[Path]:
+    """Write ``group-<CODE>.md`` and ``group-<CODE>.json`` into ``folder`` (replacing an earlier export of the
+    same group); return their paths."""
+    record = group_record(groups, code)
+    return _write_pair(Path(folder).expanduser(), f"group-{record['code']}", group_markdown(record), to_json(record))

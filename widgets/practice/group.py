@@ -497,6 +497,15 @@ class StudyGroups:
             self._member(conn, group, name, token)
             return self._visible(conn, group, step, viewer=name)
 
+    def revealed_answers(self, code: str, step: int) -> list[SharedAnswer]:
+        """Every answer to ``step`` once it is revealed, else none: what the presenter view (no key) shows."""
+        with self.store.reading() as conn:
+            group = self._get(conn, code)[0]
+            step = self._check_step(group, step)
+            if not self._step(conn, group, step).revealed:
+                return []
+            return self._visible(conn, group, step, viewer=None)
+
     # -- peer scores -------------------------------------------------------------------------
     def peer_score(self, code: str, name: str, token: str | None, target: str, step: int, item_id: str,
                    score: int | None, comment: str | None = None) -> None:
@@ -600,6 +609,14 @@ class StudyGroups:
         with self.store.reading() as conn:
             group = self._facilitate(conn, code, key)
             return summarise(self._scores(conn, group), self.framework)
+
+    def comments(self, code: str, key: str | None) -> list[tuple[int, str, str, str]]:
+        """Every peer comment, ``(step, scorer, target, comment)``, for the facilitator."""
+        with self.store.reading() as conn:
+            group = self._facilitate(conn, code, key)
+            return [(r["step"], r["scorer"], r["target"], r["comment"]) for r in conn.execute(
+                "SELECT step, scorer, target, comment FROM peer_comments WHERE code = ? ORDER BY step, updated_at",
+                (group.code,))]
 
     def export(self, code: str) -> dict:
         """Everything the group wrote, for the group export (no keys, no tokens): the session, each step's

@@ -52,3 +52,22 @@ class Coalesced:
     def _run(self):
         self._handle = None
         self.fn()
+
+
+def every(seconds: float, fn: Callable[[], None], on_error: Callable[[Exception], None]) -> asyncio.Task | None:
+    """Call ``fn`` every ``seconds`` from the kernel's event loop, with nobody touching the page; an exception
+    goes to ``on_error`` (a page shows it as a message) and the next round runs as usual. Returns the task
+    (cancel it to stop), or ``None`` outside a kernel, where the owner calls ``fn`` itself."""
+    loop = kernel_loop()
+    if loop is None:
+        return None
+
+    async def run():
+        while True:
+            await asyncio.sleep(seconds)
+            try:
+                fn()
+            except Exception as exc:  # noqa: BLE001  (a refresh must never stop refreshing or show a traceback)
+                on_error(exc)
+
+    return loop.create_task(run())

@@ -20,11 +20,20 @@ from widgets.practice.clock import ClockState, format_clock, format_elapsed
 from widgets.practice.framework import Step, coverage
 from widgets.practice.store import AnswerStore, AttemptStep, StoreError
 from widgets.views._events import kernel_loop
-from widgets.views._html import PALETTE, bullets_html, error_html, html, muted_html
+from widgets.views._html import PALETTE, Markup, bullets_html, error_html, html, muted_html
 
 SCORE_OPTIONS = [("0 missed", 0), ("1 partly", 1), ("2 covered", 2)]
 _TONE_COLOUR = {"normal": PALETTE["text"], "warning": PALETTE["warning"], "over": PALETTE["error"]}
 _TONE_BAR = {"normal": "info", "warning": "warning", "over": "danger"}
+
+
+def clock_html(clock: ClockState, now: float, size: str = "1.9em") -> Markup:
+    """A step's countdown as the pages show it (``.mlsd-clock``), coloured by its tone, "over time" once spent."""
+    tone = clock.tone(now)
+    return html("<span class='mlsd-clock mlsd-clock-{}' style='font-size:{};font-weight:600;"
+                "font-variant-numeric:tabular-nums;color:{}'>{}</span><span style='color:{}'>{}</span>",
+                tone, size, _TONE_COLOUR[tone], format_clock(clock.remaining(now)), _TONE_COLOUR[tone],
+                " over time" if tone == "over" else "")
 
 
 class StepAnswer(W.VBox):
@@ -36,12 +45,18 @@ class StepAnswer(W.VBox):
     step : the framework step (its budget, prompts and rubric).
     now : wall clock in seconds since the epoch (tests inject a fake one).
     autotick : start the kernel-side ticking task when an event loop is running.
+    clock_controls : False in a study group, where the facilitator runs the clock: the buttons are not
+        shown (the store refuses a member's clock actions anyway) and the rubric opens when the facilitator's
+        reveal finishes the step.
+    placeholder : the answer box's hint (default: the step's).
     """
 
     def __init__(self, handle: AttemptStep, step: Step, now: Callable[[], float] = time.time,
-                 autotick: bool = True):
+                 autotick: bool = True, clock_controls: bool = True, placeholder: str | None = None):
         super().__init__()
         self.step, self._now = step, now
+        self.clock_controls = clock_controls
+        self._opened_at_finish = False
         self.session = AnswerSession(handle, step, now)
         self._task = None
 
@@ -57,7 +72,7 @@ class StepAnswer(W.VBox):
         self.status = W.HTML()
         self.text = W.Textarea(
             value=self.session.text,
-            placeholder=f"Your answer for step {step.number}: {step.title.lower()}. It saves as you type.",
+            placeholder=placeholder or f"Your answer for step {step.number}: {step.title.lower()}. It saves as you type.",
             layout=W.Layout(width="100%", height="18em"),
         )
         self.text.add_class("mlsd-answer-text")
@@ -89,6 +104,9 @@ class StepAnswer(W.VBox):
         self.finish_button.on_click(lambda _: self.finish())
         self.score_button.on_click(lambda _: self.show_rubric(not self.rubric_visible))
         self.text.observe(self._on_text, names="value")
+        if not clock_controls:
+            for button in (self.start_button, self.pause_button, self.reset_button, self.finish_button):
+                button.layout.display = "none"
 
         self._render()
         if autotick:
@@ -148,6 +166,11 @@ class StepAnswer(W.VBox):
         self.session.tick()
         self._render()
 
+    def sync(self) -> None:
+        """Show the stored clock now, not at the next sync (a study group's facilitator just moved it)."""
+        self.session.sync_clock()
+        self._render()
+
     def _start_ticking(self) -> None:
         loop = kernel_loop()
         if loop is None:  # not in a kernel: the owner calls tick()
@@ -177,11 +200,7 @@ class StepAnswer(W.VBox):
         now = self._now()
         session, clock = self.session, self.session.clock
         tone = clock.tone(now)
-        self.clock_display.value = html(
-            "<span class='mlsd-clock mlsd-clock-{}' style='font-size:1.9em;font-weight:600;"
-            "font-variant-numeric:tabular-nums;color:{}'>{}</span><span style='color:{}'>{}</span>",
-            tone, _TONE_COLOUR[tone], format_clock(clock.remaining(now)), _TONE_COLOUR[tone],
-            " over time" if tone == "over" else "")
+        self.clock_display.value = clock_html(clock, now)
         self.progress.value = clock.fraction_used(now)
         self.progress.bar_style = _TONE_BAR[tone]
         status = "finished" if session.finished else clock.status
@@ -196,10 +215,14 @@ class StepAnswer(W.VBox):
         self.finish_button.description = "Finished" if session.finished else "Finish"
         when = (f" at {time.strftime('%H:%M', time.localtime(session.finished_at))}" if session.finished else "")
         over = clock.overtime(now)
-        self.status.value = html("<span class='mlsd-clock-status'>{}{} &middot; {} used of {} min{}</span>",
+        self.status.value = html("<span class='mlsd-clock-status'>{}{} &middot; {} used of {} min{}{}</span>",
                                  status, when, format_elapsed(clock.elapsed(now)), self.step.minutes,
-                                 f", {format_elapsed(over)} over" if over > 0 else "")
+                                 f", {format_elapsed(over)} over" if over > 0 else "",
+                                 "" if self.clock_controls else " · the facilitator runs the clock")
         if session.rubric_due(now):
+            self.show_rubric(True)
+        if not self.clock_controls and session.finished and not self._opened_at_finish:
+            self._opened_at_finish = True   # the facilitator's reveal finished the step: score it now
             self.show_rubric(True)
         words = session.words
         mark = ("saving\u2026" if session.dirty else "nothing saved yet" if session.saved_at is None
