@@ -1,0 +1,224 @@
+"""A study group in one Chromium, one browser context per person: the facilitator sets up a session and two
+members join from the join link. One clock; the room; nothing of another's text reaches a page before the
+reveal (checked in what the kernel sends over the websocket, not only on screen); after it both answers show on
+both pages; each scores the other; the dashboard aggregates; the export holds it all; the next step reaches
+the members without a page load. And a page from another origin cannot drive the facilitator's kernel."""
+
+from __future__ import annotations
+
+import json
+import re
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+from playwright.sync_api import expect
+
+from widgets.app.cli import free_port
+from widgets.practice.group import StudyGroups
+from widgets.practice.store import AnswerStore
+
+pytestmark = pytest.mark.browser
+
+WAIT = 60_000
+SAVED = re.compile(r"^saved at \d\d:\d\d:\d\d · ")
+HOSTILE_NAME = "<img src=x onerror=window.__p=1>"
+
+
+def _query(page) -> dict:
+    return {k: v[-1] for k, v in parse_qs(urlsplit(page.url).query).items()}
+
+
+class Frames:
+    """Every websocket frame a page receives from its kernel, as text."""
+
+    def __init__(self, page):
+        self.texts: list[str] = []
+        page.on("websocket", lambda ws: ws.on("framereceived", lambda payload: self.texts.append(
+            payload if isinstance(payload, str) else payload.decode("utf-8", "replace"))))
+
+    def contain(self, text: str) -> bool:
+        return any(text in t or json.dumps(text)[1:-1] in t for t in self.texts)
+
+
+def _set_up(page, server, widget_button) -> tuple[str, str]:
+    page.goto(server.url("study-group.ipynb"))
+    page.locator(".mlsd-group-setup").wait_for(state="visible", timeout=WAIT)
+    for n in (3, 4, 5, 6):   # steps 1 and 2 only
+        page.locator(".mlsd-group-setup .widget-checkbox").nth(n - 1).locator("input").uncheck()
+    widget_button(page, "Create the session").click()
+    page.locator(".mlsd-dashboard").wait_for(state="visible", timeout=WAIT)
+    page.wait_for_url(re.compile(r"key="), timeout=WAIT)   # the facilitator's own address holds the key
+    query = _query(page)
+    return query["group"], query["key"]
+
+
+def _join(page, join_href: str, name: str, widget_button) -> None:
+    page.goto(join_href)
+    box = page.locator(".mlsd-group-join input[type='text']")
+    box.wait_for(state="visible", timeout=WAIT)
+    box.fill(name)
+    widget_button(page, "Join the group").click()
+    page.locator(".mlsd-member").wait_for(state="visible", timeout=WAIT)
+    page.wait_for_url(re.compile(r"token="), timeout=WAIT)
+
+
+def test_a_study_group_from_setup_to_export(browser, voila_server, browser_context_args, widget_button,
+                                            save_screenshots):
+    contexts = [browser.new_context(**browser_context_args) for _ in range(3)]
+    facilitator, ada, bo = (c.new_page() for c in contexts)
+    frames = {"ada": Frames(ada), "bo": Frames(bo)}
+    try:
+        code, key = _set_up(facilitator, voila_server, widget_button)
+        join = facilitator.locator("a.mlsd-join-link")
+        expect(join).to_have_text(re.compile(rf"^http://127\.0\.0\.1:\d+/voila/render/study-group\.ipynb\?group={code}$"))
+        join_href = join.evaluate("a => a.href")
+        _join(ada, join_href, "Ada", widget_button)
+        _join(bo, join_href, HOSTILE_NAME, widget_button)
+        expect(bo.locator(".mlsd-participant")).to_have_text(HOSTILE_NAME)   # shown as text
+        assert bo.evaluate("() => window.__p") is None
+
+        # a taken name, in a fourth browser
+        other = browser.new_context(**browser_context_args).new_page()
+        other.goto(join_href)
+        other.locator(".mlsd-group-join input[type='text']").fill("Ada")
+        widget_button(other, "Join the group").click()
+        expect(other.locator(".mlsd-message")).to_contain_text("The name Ada is taken", timeout=WAIT)
+        other.context.close()
+
+        # one clock: the facilitator starts it, both members' clocks run with nobody touching them
+        for member in (ada, bo):
+            expect(member.locator(".mlsd-clock-status")).to_contain_text("ready", timeout=WAIT)
+            assert member.locator("button.jupyter-button:visible", has_text="Start").count() == 0
+        widget_button(facilitator, "Start").click()
+        for member in (ada, bo):
+            expect(member.locator(".mlsd-clock-status")).to_contain_text("running", timeout=WAIT)
+
+        # both type; the dashboard shows their words (on its own); nothing crosses before the reveal
+        ada.locator(".mlsd-answer-text textarea").fill("Ada secret: optimise watch time per session")
+        bo.locator(".mlsd-answer-text textarea").fill("Bo secret: predict churn within a week")
+        for member in (ada, bo):
+            expect(member.locator(".mlsd-saved")).to_have_text(SAVED, timeout=WAIT)
+        expect(facilitator.locator(".mlsd-room tr[data-member='Ada'] .mlsd-member-words")).to_have_text(
+            "7", timeout=WAIT)
+        expect(facilitator.locator(f".mlsd-room tr[data-member='{HOSTILE_NAME}'] .mlsd-member-words")).to_have_text(
+            "7", timeout=WAIT)
+        expect(facilitator.locator(".mlsd-room .mlsd-page-open")).to_have_count(2, timeout=WAIT)
+        assert "Bo secret" not in ada.content() and "Ada secret" not in bo.content()
+        assert not frames["ada"].contain("Bo secret") and not frames["bo"].contain("Ada secret")
+        assert "Ada secret" not in facilitator.content()
+        save_screenshots(facilitator, "study-group-dashboard", readme=True)
+
+        # the reveal: every answer on both pages and on the dashboard
+        widget_button(facilitator, "Reveal answers").click()
+        for member in (ada, bo):
+            expect(member.locator(".mlsd-shared-answer")).to_have_count(2, timeout=WAIT)
+            expect(member.locator(".mlsd-answers")).to_contain_text("Ada secret")
+            expect(member.locator(".mlsd-answers")).to_contain_text("Bo secret")
+            expect(member.locator(".mlsd-clock-status")).to_contain_text("finished", timeout=WAIT)
+        expect(facilitator.locator(".mlsd-shared-answer")).to_have_count(2, timeout=WAIT)
+        save_screenshots(ada, "study-group-reveal", readme=True, top=".mlsd-answers")
+
+        # peer scores: each scores the other on the first rubric item, with a comment
+        for member, score, comment in ((ada, "2", "Clear goal"), (bo, "1", "Name a metric")):
+            form = member.locator(".mlsd-peer-form").first
+            form.wait_for(state="visible", timeout=WAIT)
+            form.locator(".widget-toggle-buttons").first.locator("button", has_text=re.compile(f"^{score}$")).click()
+            form.locator("input[type='text']").fill(comment)
+            form.locator("input[type='text']").press("Enter")
+            expect(form.locator(".mlsd-saved")).to_be_visible(timeout=WAIT)
+        summary = facilitator.locator(".mlsd-score-summary")
+        expect(summary.locator("tbody tr")).to_have_count(2, timeout=WAIT)
+        expect(summary.locator("tr[data-member='Ada'] .mlsd-score-peers")).to_have_text("1 (1)")
+        expect(summary.locator(f"tr[data-member='{HOSTILE_NAME}'] .mlsd-score-peers")).to_have_text("2 (1)")
+        expect(facilitator.locator(".mlsd-comments")).to_contain_text("Name a metric")
+        groups = StudyGroups(AnswerStore(voila_server.home))
+        rows = {r["name"]: r for r in groups.score_summary(code, key)}
+        assert rows["Ada"]["peer_mean"] == 1 and rows[HOSTILE_NAME]["peer_mean"] == 2
+
+        # the next step reaches both pages without a page load
+        for member in (ada, bo):
+            member.evaluate("() => { window.__same_page = true; }")
+        widget_button(facilitator, "Next step").click()
+        for member in (ada, bo):
+            expect(member.locator(".mlsd-section-title")).to_contain_text("Step 2", timeout=WAIT)
+            expect(member.locator(".mlsd-clock-status")).to_contain_text("ready", timeout=WAIT)
+            assert member.evaluate("() => window.__same_page") is True
+
+        # the export holds all of it
+        widget_button(facilitator, "Export the group").click()
+        expect(facilitator.locator("a.mlsd-download")).to_have_count(2, timeout=WAIT)
+        data = json.loads((voila_server.home / "exports" / f"group-{code}.json").read_text())
+        (step1, _) = data["steps"]
+        texts = {a["name"]: a for a in step1["answers"]}
+        assert texts["Ada"]["text"].startswith("Ada secret") and texts[HOSTILE_NAME]["text"].startswith("Bo secret")
+        assert texts["Ada"]["comments"] == {HOSTILE_NAME: "Name a metric"}
+        assert key not in json.dumps(data)
+        markdown = (voila_server.home / "exports" / f"group-{code}.md").read_text()
+        assert "Clear goal" in markdown and "Ada secret" in markdown
+
+        # a member's reload comes back to the group's step with their text
+        ada.reload()
+        expect(ada.locator(".mlsd-section-title")).to_contain_text("Step 2", timeout=WAIT)
+        expect(ada.locator(".mlsd-participant")).to_have_text("Ada")
+        assert bo.evaluate("() => window.__p") is None and facilitator.evaluate("() => window.__p") is None
+    finally:
+        for c in contexts:
+            c.close()
+
+
+class _Attacker(BaseHTTPRequestHandler):
+    page = b""
+
+    def do_GET(self):   # noqa: N802 (http.server's name)
+        self.send_response(200)
+        self.send_header("Content-Type", "text/html")
+        self.end_headers()
+        self.wfile.write(self.page)
+
+    def log_message(self, *args):
+        pass
+
+
+def test_a_page_from_another_origin_cannot_drive_the_facilitators_kernel(browser, voila_server, browser_context_args,
+                                                                       widget_button):
+    """The launcher turns Voila's XSRF check off, so this is what guards the facilitator's actions: a page
+    served from another local port cannot open the facilitator kernel's websocket (Jupyter Server checks the
+    Origin), so it cannot press a button, and it has no key to open a dashboard of its own."""
+    context = browser.new_context(**browser_context_args)
+    facilitator = context.new_page()
+    kernels: list[str] = []
+    facilitator.on("websocket", lambda ws: kernels.append(ws.url))
+    server = None
+    try:
+        code, key = _set_up(facilitator, voila_server, widget_button)
+        channel = next(u for u in kernels if "/channels" in u)
+        _Attacker.page = f"""<html><body><script>
+          window.result = "pending";
+          var ws = new WebSocket({json.dumps(channel)});
+          ws.onopen = function () {{ window.result = "opened"; }};
+          ws.onerror = ws.onclose = function () {{ if (window.result === "pending") window.result = "refused"; }};
+        </script></body></html>""".encode()
+        port = free_port()
+        server = ThreadingHTTPServer(("127.0.0.1", port), _Attacker)
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        attacker = context.new_page()
+        attacker.goto(f"http://127.0.0.1:{port}/")
+        attacker.wait_for_function("() => window.result !== 'pending'", timeout=WAIT)
+        assert attacker.evaluate("() => window.result") == "refused"
+        # the control: the same script from the server's own origin does open it (so the refusal is the origin's)
+        same = context.new_page()
+        same.goto(f"{voila_server.base_url}/voila/static/voila.js")
+        opened = same.evaluate("""channel => new Promise(done => { const ws = new WebSocket(channel);
+            ws.onopen = () => { ws.close(); done("opened"); }; ws.onerror = () => done("refused"); })""", channel)
+        assert opened == "opened"
+        assert StudyGroups(AnswerStore(voila_server.home)).step(code).clock.status == "ready"
+        # and the facilitator's own page still drives it
+        widget_button(facilitator, "Start").click()
+        expect(facilitator.locator(".mlsd-clock")).not_to_have_text("08:00", timeout=WAIT)
+    finally:
+        if server is not None:
+            server.shutdown()
+            server.server_close()
+        context.close()
