@@ -1,6 +1,8 @@
 import os
 import socket
 
+import pytest
+
 from widgets.app.cli import TEMPLATES_ROOT, check_port, lab_command, main, notebooks_dir, voila_command
 from widgets.practice.store import AnswerStore
 
@@ -76,3 +78,31 @@ def test_export_of_a_store_whose_file_is_a_folder_says_so(workbook_home, tmp_pat
     err = capsys.readouterr().err
     assert "is a folder, not the answers file" in err and str(workbook_home / "answers.db") in err
     assert (workbook_home / "answers.db").is_dir()   # nothing moved or overwritten
+
+
+def test_export_of_a_study_group_writes_every_members_answers_and_scores(tmp_path, capsys):
+    from widgets.practice.group import StudyGroups
+
+    groups = StudyGroups(AnswerStore())
+    group, key = groups.create("uber-shared-rides", steps=[1])
+    for name in ("Ada", "Bo"):
+        member, _ = groups.join(group.code, name)
+        groups.store.attempt_step(name, "uber-shared-rides", 1, member.attempt_id).save(f"{name}'s routing plan.")
+    groups.reveal(group.code, key)
+    assert main(["export", "--group", group.code.lower(), "--out", str(tmp_path)]) == 0
+    printed = capsys.readouterr().out.split()
+    assert printed == [str(tmp_path / f"group-{group.code}.md"), str(tmp_path / f"group-{group.code}.json")]
+    text = (tmp_path / f"group-{group.code}.md").read_text()
+    assert "Ada's routing plan." in text and "Bo's routing plan." in text and key not in text
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--group", "ZZZZZZ"], "There is no study group ZZZZZZ"),
+    (["--group", "<b>"], "A group code is 6 letters and digits"),
+    ([], "export needs --participant and --question"),
+    (["--participant", "Ada"], "export needs --participant and --question"),
+])
+def test_export_of_a_group_mistakes_are_short_messages(tmp_path, capsys, args, message):
+    assert main(["export", *args, "--out", str(tmp_path)]) == 2
+    err = capsys.readouterr().err
+    assert message in err and "Traceback" not in err

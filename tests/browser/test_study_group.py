@@ -75,16 +75,17 @@ def test_a_study_group_from_setup_to_export(browser, voila_server, browser_conte
         expect(join).to_have_text(re.compile(rf"^http://127\.0\.0\.1:\d+/voila/render/study-group\.ipynb\?group={code}$"))
         join_href = join.evaluate("a => a.href")
         _join(ada, join_href, "Ada", widget_button)
-        _join(bo, join_href, HOSTILE_NAME, widget_button)
-        expect(bo.locator(".mlsd-participant")).to_have_text(HOSTILE_NAME)   # shown as text
-        assert bo.evaluate("() => window.__p") is None
+        _join(bo, join_href, "Bo", widget_button)
 
-        # a taken name, in a fourth browser
+        # a third browser: a taken name is refused; another joins; then its laptop closes
         other = browser.new_context(**browser_context_args).new_page()
         other.goto(join_href)
         other.locator(".mlsd-group-join input[type='text']").fill("Ada")
         widget_button(other, "Join the group").click()
         expect(other.locator(".mlsd-message")).to_contain_text("The name Ada is taken", timeout=WAIT)
+        other.locator(".mlsd-group-join input[type='text']").fill("Cy")
+        widget_button(other, "Join the group").click()
+        expect(other.locator(".mlsd-participant")).to_have_text("Cy", timeout=WAIT)
         other.context.close()
 
         # one clock: the facilitator starts it, both members' clocks run with nobody touching them
@@ -102,9 +103,12 @@ def test_a_study_group_from_setup_to_export(browser, voila_server, browser_conte
             expect(member.locator(".mlsd-saved")).to_have_text(SAVED, timeout=WAIT)
         expect(facilitator.locator(".mlsd-room tr[data-member='Ada'] .mlsd-member-words")).to_have_text(
             "7", timeout=WAIT)
-        expect(facilitator.locator(f".mlsd-room tr[data-member='{HOSTILE_NAME}'] .mlsd-member-words")).to_have_text(
+        expect(facilitator.locator(".mlsd-room tr[data-member='Bo'] .mlsd-member-words")).to_have_text(
             "7", timeout=WAIT)
         expect(facilitator.locator(".mlsd-room .mlsd-page-open")).to_have_count(2, timeout=WAIT)
+        closed = facilitator.locator(".mlsd-room .mlsd-page-closed")   # the closed browser's heartbeat stopped
+        expect(closed).to_have_count(1, timeout=WAIT)
+        expect(closed.locator("xpath=..").locator(".mlsd-member-name")).to_have_text("Cy")
         assert "Bo secret" not in ada.content() and "Ada secret" not in bo.content()
         assert not frames["ada"].contain("Bo secret") and not frames["bo"].contain("Ada secret")
         assert "Ada secret" not in facilitator.content()
@@ -113,11 +117,12 @@ def test_a_study_group_from_setup_to_export(browser, voila_server, browser_conte
         # the reveal: every answer on both pages and on the dashboard
         widget_button(facilitator, "Reveal answers").click()
         for member in (ada, bo):
-            expect(member.locator(".mlsd-shared-answer")).to_have_count(2, timeout=WAIT)
+            expect(member.locator(".mlsd-shared-answer")).to_have_count(3, timeout=WAIT)
             expect(member.locator(".mlsd-answers")).to_contain_text("Ada secret")
             expect(member.locator(".mlsd-answers")).to_contain_text("Bo secret")
             expect(member.locator(".mlsd-clock-status")).to_contain_text("finished", timeout=WAIT)
-        expect(facilitator.locator(".mlsd-shared-answer")).to_have_count(2, timeout=WAIT)
+        expect(facilitator.locator(".mlsd-shared-answer")).to_have_count(3, timeout=WAIT)
+        expect(facilitator.locator(".mlsd-shared-name").last).to_have_text("Cy")
         save_screenshots(ada, "study-group-reveal", readme=True, top=".mlsd-answers")
 
         # peer scores: each scores the other on the first rubric item, with a comment
@@ -131,11 +136,11 @@ def test_a_study_group_from_setup_to_export(browser, voila_server, browser_conte
         summary = facilitator.locator(".mlsd-score-summary")
         expect(summary.locator("tbody tr")).to_have_count(2, timeout=WAIT)
         expect(summary.locator("tr[data-member='Ada'] .mlsd-score-peers")).to_have_text("1 (1)")
-        expect(summary.locator(f"tr[data-member='{HOSTILE_NAME}'] .mlsd-score-peers")).to_have_text("2 (1)")
+        expect(summary.locator("tr[data-member='Bo'] .mlsd-score-peers")).to_have_text("2 (1)")
         expect(facilitator.locator(".mlsd-comments")).to_contain_text("Name a metric")
         groups = StudyGroups(AnswerStore(voila_server.home))
         rows = {r["name"]: r for r in groups.score_summary(code, key)}
-        assert rows["Ada"]["peer_mean"] == 1 and rows[HOSTILE_NAME]["peer_mean"] == 2
+        assert rows["Ada"]["peer_mean"] == 1 and rows["Bo"]["peer_mean"] == 2
 
         # the next step reaches both pages without a page load
         for member in (ada, bo):
@@ -152,8 +157,8 @@ def test_a_study_group_from_setup_to_export(browser, voila_server, browser_conte
         data = json.loads((voila_server.home / "exports" / f"group-{code}.json").read_text())
         (step1, _) = data["steps"]
         texts = {a["name"]: a for a in step1["answers"]}
-        assert texts["Ada"]["text"].startswith("Ada secret") and texts[HOSTILE_NAME]["text"].startswith("Bo secret")
-        assert texts["Ada"]["comments"] == {HOSTILE_NAME: "Name a metric"}
+        assert texts["Ada"]["text"].startswith("Ada secret") and texts["Bo"]["text"].startswith("Bo secret")
+        assert texts["Ada"]["comments"] == {"Bo": "Name a metric"} and texts["Cy"]["text"] == ""
         assert key not in json.dumps(data)
         markdown = (voila_server.home / "exports" / f"group-{code}.md").read_text()
         assert "Clear goal" in markdown and "Ada secret" in markdown
@@ -162,16 +167,44 @@ def test_a_study_group_from_setup_to_export(browser, voila_server, browser_conte
         ada.reload()
         expect(ada.locator(".mlsd-section-title")).to_contain_text("Step 2", timeout=WAIT)
         expect(ada.locator(".mlsd-participant")).to_have_text("Ada")
-        assert bo.evaluate("() => window.__p") is None and facilitator.evaluate("() => window.__p") is None
     finally:
         for c in contexts:
             c.close()
 
 
+def test_a_hostile_name_and_answer_show_as_text_on_every_view_of_the_group(page, voila_server, widget_button):
+    """A member named like markup, with an answer full of markup: the dashboard, the other member's page after the
+    reveal and the presenter view show it literally, and nothing of it runs."""
+    groups = StudyGroups(AnswerStore(voila_server.home))
+    group, key = groups.create("uber-shared-rides", steps=[1])
+    payload = "<script>window.__p=2</script><b>bold?</b>"
+    for name, text in ((HOSTILE_NAME, payload), ("Ada", "A plain answer.")):
+        member, token = groups.join(group.code, name)
+        groups.store.attempt_step(name, "uber-shared-rides", 1, member.attempt_id).save(text)
+    groups.reveal(group.code, key)
+    groups.peer_comment(group.code, "Ada", token, HOSTILE_NAME, 1, payload)
+    views = {"dashboard": {"group": group.code, "key": key},
+             "member": {"group": group.code, "participant": "Ada", "token": token},
+             "presenter": {"group": group.code, "present": "1"}}
+    for view, query in views.items():
+        page.goto(voila_server.url("study-group.ipynb", **query))
+        shown = page.locator(".mlsd-shared-answer").filter(has_text=HOSTILE_NAME)
+        expect(shown).to_have_count(1, timeout=WAIT)
+        expect(shown.locator(".mlsd-shared-name")).to_have_text(HOSTILE_NAME)
+        expect(shown.locator(".mlsd-shared-text")).to_have_text(payload)
+        assert page.locator(".mlsd-shared-answer img, .mlsd-shared-answer script, .mlsd-shared-answer b:text('bold?')"
+                            ).count() == 0, view
+        assert page.evaluate("() => window.__p") is None, view
+    page.goto(voila_server.url("study-group.ipynb", **views["dashboard"]))
+    expect(page.locator(".mlsd-comments")).to_contain_text(payload, timeout=WAIT)
+    expect(page.locator(f".mlsd-room tr[data-member='{HOSTILE_NAME}'] .mlsd-member-name")).to_have_text(HOSTILE_NAME)
+    assert page.evaluate("() => window.__p") is None
+
+
 class _Attacker(BaseHTTPRequestHandler):
     page = b""
 
-    def do_GET(self):   # noqa: N802 (http.server's name)
+    def do_GET(self):
         self.send_response(200)
         self.send_header("Content-Type", "text/html")
         self.end_headers()
@@ -192,7 +225,7 @@ def test_a_page_from_another_origin_cannot_drive_the_facilitators_kernel(browser
     facilitator.on("websocket", lambda ws: kernels.append(ws.url))
     server = None
     try:
-        code, key = _set_up(facilitator, voila_server, widget_button)
+        code, _key = _set_up(facilitator, voila_server, widget_button)
         channel = next(u for u in kernels if "/channels" in u)
         _Attacker.page = f"""<html><body><script>
           window.result = "pending";

@@ -3,6 +3,7 @@
     mlsd-workbook [serve] [--port 8866] [--host 127.0.0.1] [--preheat N]   the apps, start page first
     mlsd-workbook lab [--port 8888]                           the same notebooks in JupyterLab
     mlsd-workbook export --participant NAME --question ID [--out DIR]
+    mlsd-workbook export --group CODE [--out DIR]              a study group's whole session
 """
 
 from __future__ import annotations
@@ -204,11 +205,24 @@ def lab(args) -> int:
 
 
 def export(args) -> int:
-    from widgets.practice.export import write_export
+    from widgets.practice.export import write_export, write_group_export
+    from widgets.practice.group import GroupError, StudyGroups
     from widgets.practice.questions import UnknownQuestionError, load_bank
     from widgets.practice.store import AnswerStore, StoreError
 
+    if args.group is None and (args.participant is None or args.question is None):
+        print("mlsd-workbook: export needs --participant and --question (a practice session), "
+              "or --group CODE (a study group).", file=sys.stderr)
+        return 2
     try:
+        if args.group is not None:
+            store = AnswerStore(args.home)
+            if store.notice:
+                print(f"mlsd-workbook: {store.notice}", file=sys.stderr)
+            paths = write_group_export(StudyGroups(store), args.group, args.out)
+            for path in paths:
+                print(path)
+            return 0
         load_bank().get(args.question)
         store = AnswerStore(args.home)
         if store.notice:   # a damaged file set aside, a read-only file: say so before anything else
@@ -219,7 +233,7 @@ def export(args) -> int:
                   f"(answered by: {known}).", file=sys.stderr)
             return 2
         paths = write_export(store, args.participant, args.question, args.out)
-    except (UnknownQuestionError, StoreError) as exc:
+    except (UnknownQuestionError, StoreError, GroupError) as exc:
         print(f"mlsd-workbook: {exc}", file=sys.stderr)
         return 2
     for path in paths:
@@ -243,9 +257,10 @@ def build_parser() -> argparse.ArgumentParser:
                             "measured in benchmarks/app_load.py)")
     p_lab = sub.add_parser("lab", help="open the notebooks in JupyterLab")
     p_lab.add_argument("--port", type=int, default=8888)
-    p_export = sub.add_parser("export", help="write a practice session as Markdown and JSON")
-    p_export.add_argument("--participant", required=True, help="the display name used in the workbook")
-    p_export.add_argument("--question", required=True, help="the question id, e.g. spotify-discover-weekly")
+    p_export = sub.add_parser("export", help="write a practice session or a study group as Markdown and JSON")
+    p_export.add_argument("--participant", help="the display name used in the workbook")
+    p_export.add_argument("--question", help="the question id, e.g. spotify-discover-weekly")
+    p_export.add_argument("--group", help="a study group's code, e.g. K7QW2M: every member's answers and scores")
     p_export.add_argument("--out", default=".", help="folder to write the files to (default: here)")
     p_export.add_argument("--home", default=None, help="the store's folder (default: $MLSD_WORKBOOK_HOME)")
     return parser

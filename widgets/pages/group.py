@@ -442,7 +442,7 @@ class StepSection(ToolHost, W.VBox):
         self.tools = W.VBox()
         self.tools_built = False
         self.revealed = W.HTML()
-        self.forms = W.VBox()
+        self.forms = W.HBox(layout=W.Layout(flex_flow="row wrap", align_items="flex-start"))
         self._forms_for: tuple = ()
         self._fingerprint = None
         self.children = [W.HTML(html("<h3 class='mlsd-section-title'>Step {}: {} ({} min)</h3>", step_number,

@@ -109,7 +109,7 @@ class PeerScoreForm(W.VBox):
     """
 
     def __init__(self, target: str, step: Step, given: tuple[dict, str], save: Callable[..., None]):
-        super().__init__()
+        super().__init__(layout=W.Layout(width="30em", margin="0 2em 1em 0"))
         self.target, self.step, self._save = target, step, save
         scores, comment = given
         self.controls: dict[str, W.ToggleButtons] = {}
