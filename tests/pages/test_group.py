@@ -191,7 +191,14 @@ def test_next_step_reaches_every_member_page_without_a_reload(open_page, clock):
     dash.next.click()
     ada.refresh()
     assert ada.picker.value == 2 and [v for _, v in ada.picker.options] == [1, 2]
-    assert ada.sections[2].tools_built and ada.sections[2].answer.clock.running
+    assert ada.sections[2].answer.clock.running and not ada.sections[2].tools_built   # tools on request
+    section = ada.sections[2]
+    section.tools_button.value = True
+    assert section.tools_built and section.tools.layout.display is None
+    tools = [t for t in section.tools.children if hasattr(t, "question")]
+    assert len(tools) == 3 and all(t.question.id == "uber-shared-rides" for t in tools)
+    section.tools_button.value = False
+    assert section.tools.layout.display == "none" and section.tools_button.description == "Show this step's tools"
     assert not ada.sections[1].answer.clock.running
     ada.picker.value = 1   # a member may look back at an earlier step
     ada.refresh()

@@ -40,6 +40,8 @@ from widgets.views.group import PeerScoreForm, answers_html, comments_html, room
 
 NOTEBOOK = "study-group.ipynb"
 REFRESH_SECONDS = 1.0
+#: The dashboard's room and clock refresh faster; its reveals and scores every 2 s.
+ROOM_SECONDS, REVEALS_SECONDS = 0.5, 2.0
 
 #: Large type for the presenter view; links that look like links.
 PRESENT_STYLE = Markup("<style>.mlsd-present{font-size:1.45em;line-height:1.5}.mlsd-present .mlsd-clock"
@@ -197,8 +199,8 @@ class GroupPage(W.VBox):
         self.show(MemberView(self, self.groups.get(member.code), member.name, token))
         return None
 
-    def repeat(self, fn: Callable[[], None], message: W.HTML):
-        """Run ``fn`` every :data:`REFRESH_SECONDS` (when ``autorefresh``); a failure shows in ``message``."""
+    def repeat(self, fn: Callable[[], None], message: W.HTML, seconds: float = REFRESH_SECONDS):
+        """Run ``fn`` every ``seconds`` (when ``autorefresh``); a failure shows in ``message``."""
         if not self._autorefresh:
             return None
 
@@ -206,7 +208,7 @@ class GroupPage(W.VBox):
             message.value = message_html(str(exc) if isinstance(exc, (GroupError, StoreError))
                                          else f"The page could not refresh: {exc}")
 
-        return every(REFRESH_SECONDS, fn, failed)
+        return every(seconds, fn, failed)
 
 
 # -- setting a session up, joining one ----------------------------------------------------------
@@ -334,13 +336,14 @@ class Dashboard(W.VBox):
                          W.HTML("<h3>Revealed answers</h3>"), self.revealed, W.HTML("<h3>Scores</h3>"), self.scores,
                          W.HBox([self.export_button]), self.export_result]
         self.add_class("mlsd-dashboard")
-        self._shown: tuple | None = None
         self.refresh()
-        self._task = page.repeat(self.refresh, self.message)
+        self._tasks = [page.repeat(self.refresh_room, self.message, ROOM_SECONDS),
+                       page.repeat(self.refresh_reveals, self.message, REVEALS_SECONDS)]
 
     def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
+        for task in self._tasks:
+            if task is not None:
+                task.cancel()
 
     def _links_html(self, group: Group) -> Markup:
         return html("<div class='mlsd-group-links' style='line-height:1.8'>Group code <span class='mlsd-group-code'>{}"
@@ -371,6 +374,11 @@ class Dashboard(W.VBox):
             self.refresh()
 
     def refresh(self) -> None:
+        self.refresh_room()
+        self.refresh_reveals()
+
+    def refresh_room(self) -> None:
+        """The clock, the buttons, the room and (in the candidate format) the candidate's answer live."""
         now = self.groups.now
         group = self.groups.check_key(self.code, self.key)
         shared = self.groups.step(self.code)
@@ -397,6 +405,10 @@ class Dashboard(W.VBox):
             self.candidate.value = group.candidate
         live = [] if shared.revealed else self.groups.visible_answers(self.code, group.current_step, key=self.key)
         self.live.value = answers_html(live, step, "The candidate's answer, live") if live else Markup("")
+
+    def refresh_reveals(self) -> None:
+        """The revealed answers, the scores and the comments."""
+        group = self.groups.check_key(self.code, self.key)
         steps = {n: self.framework.step(n) for n in group.steps}
         shown = []
         for n in reversed(group.steps):
@@ -441,20 +453,34 @@ class StepSection(ToolHost, W.VBox):
         self.live = W.HTML()
         self.tools = W.VBox()
         self.tools_built = False
+        self.tools_button = W.ToggleButton(description="Show this step's tools", icon="wrench",
+                                           tooltip="The step's explorers and estimators, built when first opened",
+                                           layout=W.Layout(width="auto"))
+        self.tools_button.observe(lambda change: self.show_tools(change.new), names="value")
         self.revealed = W.HTML()
         self.forms = W.HBox(layout=W.Layout(flex_flow="row wrap", align_items="flex-start"))
         self._forms_for: tuple = ()
         self._fingerprint = None
         self.children = [W.HTML(html("<h3 class='mlsd-section-title'>Step {}: {} ({} min)</h3>", step_number,
                                      self.step.title, self.step.minutes)),
-                         self.live, self.answer, self.revealed, self.forms, self.tools]
+                         self.live, self.answer, self.revealed, self.forms, self.tools_button, self.tools]
         with self.hold_trait_notifications():
             self.question = load_bank().get(group.question_id)
             self.participant = name
             self.attempt_id = view.member.attempt_id
 
+    def show_tools(self, visible: bool = True) -> None:
+        """Show (building them the first time) or hide the step's tools. They are built on request, not with
+        the step: scikit-learn and pandas cost a kernel about 150 MB, and a group of 30 shares one host."""
+        if visible:
+            self.build_tools()
+        self.tools.layout.display = None if visible else "none"
+        self.tools_button.description = "Hide this step's tools" if visible else "Show this step's tools"
+        if self.tools_button.value != visible:
+            self.tools_button.value = visible
+
     def build_tools(self) -> None:
-        """The step's explorers and estimators, built the first time the step is shown."""
+        """The step's explorers and estimators, following this section's question and attempt."""
         if self.tools_built:
             return
         self.tools_built = True
@@ -549,7 +575,6 @@ class MemberView(W.VBox):
             return
         section = self.section(step)
         self.body.children = [section]
-        section.build_tools()
         section.refresh(self.group)
 
     def refresh(self) -> None:

@@ -3,7 +3,12 @@
 One file, ``answers.db``, under ``MLSD_WORKBOOK_HOME`` (default ``~/.mlsd-workbook``), in WAL mode
 so that several kernels on one host (a study group's Voila apps) read and write it at once. Each
 write is a short ``BEGIN IMMEDIATE`` transaction with a generous busy timeout, so concurrent
-writers wait for each other instead of failing.
+writers wait for each other instead of failing. ``synchronous = NORMAL`` (SQLite's advice for WAL): a
+commit does not wait for the disk to flush, the WAL is flushed at checkpoints. A crash of a kernel, of the
+server or of the machine's programs loses nothing committed and never damages the file; a power cut may
+undo the last commits before the last checkpoint. What it buys: a study group of 30 autosaving at once
+no longer queues behind each other's flushes (``benchmarks/study_group.py``: write p99 52-80 ms with
+FULL, 1.6 ms with NORMAL, on 2 cores).
 
 What is kept:
 
@@ -308,6 +313,7 @@ class AnswerStore:
         if result != "ok":
             raise sqlite3.DatabaseError(f"quick_check: {result}")
         conn.execute("PRAGMA journal_mode = WAL")
+        conn.execute("PRAGMA synchronous = NORMAL")
         conn.execute("PRAGMA foreign_keys = ON")
         if os.access(self.path, os.W_OK):
             self._migrate(conn)
@@ -413,6 +419,7 @@ class AnswerStore:
             conn = self._connect()
             conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_SECONDS * 1000)}")
             conn.execute("PRAGMA foreign_keys = ON")
+            conn.execute("PRAGMA synchronous = NORMAL")
         except sqlite3.Error:
             return
         self._conn.close()
