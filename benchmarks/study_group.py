@@ -40,11 +40,11 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from app_load import CHROMIUM, CHROMIUM_ARGS, NOTEBOOKS, VIEWPORT, Mode, kernels, start_server  # noqa: E402
+from app_load import CHROMIUM, CHROMIUM_ARGS, NOTEBOOKS, VIEWPORT, Mode, kernels, start_server
 
-from widgets.app.cli import stop_server  # noqa: E402
-from widgets.practice.group import StudyGroups  # noqa: E402
-from widgets.practice.store import AnswerStore  # noqa: E402
+from widgets.app.cli import stop_server
+from widgets.practice.group import StudyGroups
+from widgets.practice.store import AnswerStore
 
 QUESTION = "uber-shared-rides"
 WAIT_MS = 120_000
@@ -88,7 +88,7 @@ def percentile(values, q):
     if not values:
         return None
     ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, max(0, int(round(q / 100 * (len(ordered) - 1)))))]
+    return ordered[min(len(ordered) - 1, max(0, round(q / 100 * (len(ordered) - 1))))]
 
 
 def writer(home: str, code: str, name: str, token: str, stop_at: float, stop, out: str, seed: int) -> None:
@@ -134,7 +134,7 @@ def cpu_sampler(stop_at: float, stop, out: str) -> None:
 
 
 def row(label, n, value, target=""):
-    print(f"  {label:<58} {str(n):>5}  {value:>16}  {target}")
+    print(f"  {label:<58} {n!s:>5}  {value:>16}  {target}")
 
 
 def fmt(seconds):
