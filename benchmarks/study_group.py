@@ -133,6 +133,27 @@ def cpu_sampler(stop_at: float, stop, out: str) -> None:
     Path(out).write_text(json.dumps({"cpu": samples, "load": loads}))
 
 
+def cpu_by_part(server_pid: int) -> dict[str, float]:
+    """CPU seconds used so far by the Voila server, its kernels and Chromium (user + system)."""
+    import psutil
+
+    parts = {"Voila server": 0.0, "kernels": 0.0, "Chromium": 0.0}
+    for proc in psutil.process_iter(["pid", "name", "cmdline"]):
+        try:
+            cmd = " ".join(proc.info["cmdline"] or [])
+            times = proc.cpu_times()
+            used = times.user + times.system
+        except psutil.Error:
+            continue
+        if proc.info["pid"] == server_pid:
+            parts["Voila server"] += used
+        elif "ipykernel_launcher" in cmd:
+            parts["kernels"] += used
+        elif "chrom" in (proc.info["name"] or ""):
+            parts["Chromium"] += used
+    return parts
+
+
 def row(label, n, value, target=""):
     print(f"  {label:<58} {n!s:>5}  {value:>16}  {target}")
 
@@ -218,6 +239,9 @@ def main() -> int:
             fmt(max(results["join"]) if results["join"] else None), "<= 6 s")
         row("  (each page, s)", "", " ".join(f"{x:.1f}" for x in results["join"]))
         row("  of which until the name box showed (each page, s)", "", " ".join(f"{x:.1f}" for x in results["box"]))
+        if "join_cpu" in results:
+            spent = ", ".join(f"{k} {v:.1f}" for k, v in results["join_cpu"].items())
+            row(f"  CPU seconds while they joined ({results['join_wall']:.1f} s wall)", "", "", spent)
         row("'Next step' to the new step's clock on every page, p50", len(results["next"]),
             fmt(percentile(results["next"], 50)))
         row("'Next step' to the new step's clock on every page, p99", len(results["next"]),
@@ -258,6 +282,8 @@ def run_browser(server, code: str, key: str, n_pages: int, steps: list[int], wor
                 page.add_init_script(JOINED_PROBE)
                 page.add_init_script(STEP_PROBE)
                 pages.append(page)
+            before = cpu_by_part(server.process.pid)
+            t0 = time.time()
             for page in pages:   # every navigation starts before any page answers
                 page.evaluate("url => { window.location.href = url; }", f"{base}?group={code}")
             for i, page in enumerate(pages):
@@ -268,6 +294,9 @@ def run_browser(server, code: str, key: str, n_pages: int, steps: list[int], wor
                 page.wait_for_function("() => window.__joined !== undefined", timeout=WAIT_MS)
                 results["join"].append(page.evaluate("() => window.__joined") / 1000)
                 results["box"].append(page.evaluate("() => window.__box") / 1000)
+            after = cpu_by_part(server.process.pid)
+            results["join_cpu"] = {k: after[k] - before[k] for k in after}
+            results["join_wall"] = time.time() - t0
             facilitator.evaluate(WORDS_PROBE)
             time.sleep(words_phase)
             results["words"] = facilitator.evaluate("() => window.__words")

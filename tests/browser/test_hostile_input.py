@@ -63,7 +63,8 @@ from ..hostile import ANSWER, NAME, PAYLOAD, QUESTION_ID, write_hostile_data  # 
 from .conftest import NOTEBOOKS, serve_voila  # noqa: E402
 
 #: The selector that shows each page's last cell has run.
-LAST_WIDGET = {"00-start-here.ipynb": ".mlsd-step-link", "capacity-calculator.ipynb": ".mlsd-canary"}
+LAST_WIDGET = {"00-start-here.ipynb": ".mlsd-step-link", "capacity-calculator.ipynb": ".mlsd-canary",
+               "study-group.ipynb": ".mlsd-member .mlsd-answers"}
 
 
 @pytest.fixture(scope="module")
@@ -82,7 +83,18 @@ def _nothing_ran(page) -> None:
 
 @pytest.mark.parametrize("notebook", [p.name for p in sorted(NOTEBOOKS.glob("*.ipynb"))], ids=lambda n: n.split(".")[0])
 def test_every_page_shows_hostile_texts_literally_and_runs_nothing(page, hostile_server, assert_clean_page, notebook):
-    page.goto(hostile_server.url(notebook, question=QUESTION_ID, participant=NAME))
+    query = {"question": QUESTION_ID, "participant": NAME}
+    if notebook == "study-group.ipynb":   # a member's page: the hostile member, their hostile answer revealed
+        from widgets.practice.group import StudyGroups
+        from widgets.practice.store import AnswerStore
+
+        groups = StudyGroups(AnswerStore(hostile_server.home))
+        group, key = groups.create(QUESTION_ID, steps=[1])
+        member, token = groups.join(group.code, NAME)
+        groups.store.attempt_step(NAME, QUESTION_ID, 1, member.attempt_id).save(ANSWER)
+        groups.reveal(group.code, key)
+        query = {"group": group.code, "participant": NAME, "token": token}
+    page.goto(hostile_server.url(notebook, **query))
     page.locator(LAST_WIDGET.get(notebook, ".mlsd-nav")).first.wait_for(state="visible", timeout=60_000)
     _nothing_ran(page)
     text = page.locator("#rendered_cells").inner_text()

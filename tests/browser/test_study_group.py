@@ -163,10 +163,47 @@ def test_a_study_group_from_setup_to_export(browser, voila_server, browser_conte
         markdown = (voila_server.home / "exports" / f"group-{code}.md").read_text()
         assert "Clear goal" in markdown and "Ada secret" in markdown
 
-        # a member's reload comes back to the group's step with their text
+        # a member's reload comes back to the group's step with their text; the facilitator's keeps the session
         ada.reload()
         expect(ada.locator(".mlsd-section-title")).to_contain_text("Step 2", timeout=WAIT)
         expect(ada.locator(".mlsd-participant")).to_have_text("Ada")
+        facilitator.reload()
+        expect(facilitator.locator(".mlsd-group-step")).to_have_text("Design the data pipeline", timeout=WAIT)
+        expect(facilitator.locator(".mlsd-group-code")).to_have_text(code)
+        expect(facilitator.locator(".mlsd-score-summary tbody tr")).to_have_count(2, timeout=WAIT)
+    finally:
+        for c in contexts:
+            c.close()
+
+
+def test_in_the_candidate_format_only_the_candidates_text_reaches_the_interviewers_before_the_reveal(
+        browser, voila_server, browser_context_args):
+    """What reaches each browser (every websocket frame from its kernel), in the one-candidate format: the
+    interviewer's page gets the candidate's text as it is typed; the candidate's page never gets the
+    interviewer's notes before the reveal; after it, both."""
+    groups = StudyGroups(AnswerStore(voila_server.home))
+    group, key = groups.create("uber-shared-rides", steps=[1], format="candidate")
+    tokens = {name: groups.join(group.code, name)[1] for name in ("Ada", "Bo")}
+    groups.start(group.code, key)   # Ada, the first to join, is the candidate
+    contexts = [browser.new_context(**browser_context_args) for _ in range(2)]
+    ada, bo = (c.new_page() for c in contexts)
+    frames = {"ada": Frames(ada), "bo": Frames(bo)}
+    try:
+        for page, name in ((ada, "Ada"), (bo, "Bo")):
+            page.goto(voila_server.url("study-group.ipynb", group=group.code, participant=name, token=tokens[name]))
+            page.locator(".mlsd-member .mlsd-answer-text textarea").wait_for(state="visible", timeout=WAIT)
+        expect(ada.locator(".mlsd-role")).to_have_text("candidate")
+        expect(bo.locator(".mlsd-role")).to_have_text("interviewer")
+        ada.locator(".mlsd-answer-text textarea").fill("Candidate aloud: rank rides by detour minutes")
+        bo.locator(".mlsd-answer-text textarea").fill("Interviewer note: ask about surge pricing")
+        expect(bo.locator(".mlsd-shared-answer")).to_contain_text("Candidate aloud", timeout=WAIT)   # live
+        expect(bo.locator(".mlsd-saved")).to_have_text(SAVED, timeout=WAIT)
+        ada.wait_for_timeout(3_000)   # three refreshes of Ada's page after Bo's note was stored
+        assert not frames["ada"].contain("Interviewer note") and "Interviewer note" not in ada.content()
+        groups.reveal(group.code, key)
+        expect(ada.locator(".mlsd-answers")).to_contain_text("Interviewer note", timeout=WAIT)
+        expect(ada.locator(".mlsd-peer-form")).to_have_count(0)   # interviewers' notes are not scored
+        expect(bo.locator(".mlsd-peer-form")).to_have_count(1, timeout=WAIT)   # the candidate's answer is
     finally:
         for c in contexts:
             c.close()
