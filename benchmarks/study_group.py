@@ -4,6 +4,7 @@ facilitator's dashboard, against one Voila server started the way ``mlsd-workboo
     .venv/bin/python benchmarks/study_group.py            # 30 writers, 5 member pages, 6 steps (about 3 minutes)
     .venv/bin/python benchmarks/study_group.py --quick    # 5 writers, 2 pages, 3 steps
     .venv/bin/python benchmarks/study_group.py --quick --skip-browser   # the writers and the store only
+    .venv/bin/python benchmarks/study_group.py --page-cost   # one join page against an empty notebook, idle
 
 What it does:
 
@@ -40,7 +41,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from app_load import CHROMIUM, CHROMIUM_ARGS, NOTEBOOKS, VIEWPORT, Mode, kernels, start_server
+from app_load import CHROMIUM, CHROMIUM_ARGS, NOTEBOOKS, VIEWPORT, Mode, build_site, kernels, start_server
 
 from widgets.app.cli import stop_server
 from widgets.practice.group import StudyGroups
@@ -168,7 +169,11 @@ def main() -> int:
     parser.add_argument("--skip-browser", action="store_true", help="only the writers and the store")
     parser.add_argument("--writers", type=int, default=None)
     parser.add_argument("--pages", type=int, default=None)
+    parser.add_argument("--page-cost", action="store_true",
+                        help="only: the CPU one join page costs, next to an empty notebook, on an idle server")
     args = parser.parse_args()
+    if args.page_cost:
+        return page_cost()
     n_writers = args.writers or (5 if args.quick else 30)
     n_pages = args.pages or (2 if args.quick else 5)
     steps = [1, 2, 3] if args.quick else [1, 2, 3, 4, 5, 6]
@@ -262,6 +267,41 @@ def main() -> int:
     row("CPU busy over the run (both cores), mean", len(cpu["cpu"]),
         f"{statistics.mean(cpu['cpu']):.0f}%" if cpu["cpu"] else "—")
     row("load average (1 min), largest", len(cpu["load"]), f"{max(cpu['load']):.1f}" if cpu["load"] else "—")
+    return 0
+
+
+def page_cost(rounds: int = 2) -> int:
+    """Open the group's join page and an empty notebook one at a time on an idle server: wall time to the
+    first usable element and the CPU seconds each part used (until 1.5 s after it showed)."""
+    from playwright.sync_api import sync_playwright
+
+    tmp = Path(tempfile.mkdtemp(prefix="mlsd-page-cost-"))
+    site = build_site(tmp / "site")
+    groups = StudyGroups(AnswerStore(tmp / "home"))
+    group, _ = groups.create(QUESTION)
+    server = start_server(Mode("cold", "mlsd-workbook --host default"), site, tmp, 0)
+    pages = [("empty notebook", "empty.ipynb", ".jp-Cell"),
+             ("study group, join page", f"study-group.ipynb?group={group.code}", ".mlsd-group-join input")]
+    print(f"One page at a time, idle server, {rounds} rounds: seconds to the first usable element; CPU seconds.")
+    try:
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+            for _ in range(rounds):
+                for label, path, selector in pages:
+                    page = browser.new_context(viewport=VIEWPORT).new_page()
+                    before, t0 = cpu_by_part(server.process.pid), time.time()
+                    page.goto(f"http://127.0.0.1:{server.port}/voila/render/{path}", timeout=WAIT_MS)
+                    page.wait_for_selector(selector, state="visible", timeout=WAIT_MS)
+                    shown = time.time() - t0
+                    time.sleep(1.5)
+                    after = cpu_by_part(server.process.pid)
+                    spent = ", ".join(f"{k} {after[k] - before[k]:.2f}" for k in after)
+                    print(f"  {label:<24} {shown:5.1f} s   {spent}")
+                    page.context.close()
+                    time.sleep(2.0)
+            browser.close()
+    finally:
+        stop_server(server.process, 20)
     return 0
 
 
