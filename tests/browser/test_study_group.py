@@ -209,6 +209,43 @@ def test_in_the_candidate_format_only_the_candidates_text_reaches_the_interviewe
             c.close()
 
 
+def test_the_presenter_view_shows_large_type_then_each_revealed_answer_and_follows_the_group(
+        page, voila_server, widget_button, save_screenshots):
+    """The projector's view, with no key: the clock and the prompts in large type; after the reveal the answers
+    one at a time; the facilitator's next step reaches it without a reload; it has no facilitator button."""
+    groups = StudyGroups(AnswerStore(voila_server.home))
+    group, key = groups.create("spotify-discover-weekly", steps=[1, 2])
+    for name, text in (("Ada", "Users who listen weekly; success is saves and return visits."),
+                       ("Bo", "Start with the business goal: time spent listening to new artists.")):
+        member, _ = groups.join(group.code, name)
+        groups.store.attempt_step(name, "spotify-discover-weekly", 1, member.attempt_id).save(text)
+    groups.start(group.code, key)
+    page.goto(voila_server.url("study-group.ipynb", group=group.code, present="1"))
+    presenter = page.locator(".mlsd-presenter")
+    presenter.wait_for(state="visible", timeout=WAIT)
+    expect(presenter.locator(".mlsd-present-step")).to_have_text("Step 1: Define the problem")
+    expect(presenter).to_contain_text("once the facilitator reveals the step")
+    size = presenter.locator(".mlsd-clock").evaluate("e => parseFloat(getComputedStyle(e).fontSize)")
+    body = page.evaluate("() => parseFloat(getComputedStyle(document.body).fontSize)")
+    assert size >= 3 * body, (size, body)   # readable from the back of a room
+    prompt = presenter.locator(".mlsd-present-step + ul li").first.evaluate(
+        "e => parseFloat(getComputedStyle(e).fontSize)")
+    assert prompt >= 1.5 * body, (prompt, body)
+    for label in ("Start", "Pause", "Next step", "Reveal answers", "Close session"):
+        assert widget_button(page, label).count() == 0
+    groups.reveal(group.code, key)
+    expect(presenter.locator(".mlsd-present-count")).to_have_text("Answer 1 of 2", timeout=WAIT)
+    expect(presenter.locator(".mlsd-shared-text")).to_have_text(re.compile("^Users who listen weekly"))
+    save_screenshots(page, "study-group-presenter", readme=True)
+    widget_button(page, "Next answer").click()
+    expect(presenter.locator(".mlsd-present-count")).to_have_text("Answer 2 of 2", timeout=WAIT)
+    expect(presenter.locator(".mlsd-shared-text")).to_have_text(re.compile("^Start with the business goal"))
+    page.evaluate("() => { window.__same_page = true; }")
+    groups.advance(group.code, key)
+    expect(presenter.locator(".mlsd-present-step")).to_have_text("Step 2: Design the data pipeline", timeout=WAIT)
+    assert page.evaluate("() => window.__same_page") is True
+
+
 def test_a_hostile_name_and_answer_show_as_text_on_every_view_of_the_group(page, voila_server, widget_button):
     """A member named like markup, with an answer full of markup: the dashboard, the other member's page after the
     reveal and the presenter view show it literally, and nothing of it runs."""
@@ -277,11 +314,14 @@ def test_a_page_from_another_origin_cannot_drive_the_facilitators_kernel(browser
         attacker.goto(f"http://127.0.0.1:{port}/")
         attacker.wait_for_function("() => window.result !== 'pending'", timeout=WAIT)
         assert attacker.evaluate("() => window.result") == "refused"
-        # the control: the same script from the server's own origin does open it (so the refusal is the origin's)
+        # the control: the same script from the server's own origin does open it (so the refusal is the origin's),
+        # under a session id of its own (the facilitator's would make the server drop the facilitator's connection)
         same = context.new_page()
         same.goto(f"{voila_server.base_url}/voila/static/voila.js")
+        assert "session_id=" in channel
+        control = re.sub(r"session_id=[^&]*", "session_id=same-origin-control", channel)
         opened = same.evaluate("""channel => new Promise(done => { const ws = new WebSocket(channel);
-            ws.onopen = () => { ws.close(); done("opened"); }; ws.onerror = () => done("refused"); })""", channel)
+            ws.onopen = () => { ws.close(); done("opened"); }; ws.onerror = () => done("refused"); })""", control)
         assert opened == "opened"
         assert StudyGroups(AnswerStore(voila_server.home)).step(code).clock.status == "ready"
         # and the facilitator's own page still drives it

@@ -44,8 +44,8 @@ REFRESH_SECONDS = 1.0
 ROOM_SECONDS, REVEALS_SECONDS = 0.5, 2.0
 
 #: Large type for the presenter view; links that look like links.
-PRESENT_STYLE = Markup("<style>.mlsd-present{font-size:1.45em;line-height:1.5}.mlsd-present .mlsd-clock"
-                       "{font-size:3.2em!important}.mlsd-present img.mlsd-figure{max-width:100%}"
+PRESENT_STYLE = Markup("<style>.mlsd-presenter .widget-html-content{font-size:calc(var(--jp-widgets-font-size,13px)"
+                       " * 1.6);line-height:1.5}.mlsd-present .mlsd-clock{font-size:3.2em!important}.mlsd-present img.mlsd-figure{max-width:100%}"
                        ".mlsd-group-links a{color:var(--jp-content-link-color,#1d4ed8);text-decoration:underline}"
                        ".mlsd-group-code{font-size:1.6em;font-weight:700;letter-spacing:.12em}</style>")
 
