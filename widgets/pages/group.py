@@ -211,6 +211,17 @@ class GroupPage(W.VBox):
         return every(seconds, fn, failed)
 
 
+class Refreshing:
+    """A view that refreshes itself from the store: its tasks stop when the page shows another view."""
+
+    _tasks: tuple | list = ()
+
+    def stop(self) -> None:
+        for task in self._tasks:
+            if task is not None:
+                task.cancel()
+
+
 # -- setting a session up, joining one ----------------------------------------------------------
 class SetupView(W.VBox):
     """Create a group session (the facilitator) or join one by its code (a member)."""
@@ -295,7 +306,7 @@ class JoinView(W.VBox):
 
 
 # -- the facilitator ----------------------------------------------------------------------------
-class Dashboard(W.VBox):
+class Dashboard(Refreshing, W.VBox):
     """The facilitator's view: one clock for everyone, the room, reveals, scores and the export."""
 
     def __init__(self, page: GroupPage, group: Group, key: str):
@@ -339,11 +350,6 @@ class Dashboard(W.VBox):
         self.refresh()
         self._tasks = [page.repeat(self.refresh_room, self.message, ROOM_SECONDS),
                        page.repeat(self.refresh_reveals, self.message, REVEALS_SECONDS)]
-
-    def stop(self) -> None:
-        for task in self._tasks:
-            if task is not None:
-                task.cancel()
 
     def _links_html(self, group: Group) -> Markup:
         return html("<div class='mlsd-group-links' style='line-height:1.8'>Group code <span class='mlsd-group-code'>{}"
@@ -530,7 +536,7 @@ class StepSection(ToolHost, W.VBox):
         super().close()
 
 
-class MemberView(W.VBox):
+class MemberView(Refreshing, W.VBox):
     """A member's page: the whole session in one page, following the group's step and clock."""
 
     def __init__(self, page: GroupPage, group: Group, name: str, token: str):
@@ -552,11 +558,7 @@ class MemberView(W.VBox):
         self.children = [self.header, self.picker, self.message, self.body, self.heartbeat]
         self.add_class("mlsd-member")
         self.refresh()
-        self._task = page.repeat(self.refresh, self.message)
-
-    def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
+        self._tasks = [page.repeat(self.refresh, self.message)]
 
     def beat(self) -> None:
         """The browser says the page is open (the template writes the time into the hidden box every 2 s)."""
@@ -601,7 +603,7 @@ class MemberView(W.VBox):
 
 
 # -- the presenter view ---------------------------------------------------------------------------
-class PresenterView(W.VBox):
+class PresenterView(Refreshing, W.VBox):
     """Large type for a projector: the clock, the step's prompts, the revealed answers one at a time and the
     step's tools. It carries no key: it shows what the whole group may see, and changes nothing."""
 
@@ -612,7 +614,6 @@ class PresenterView(W.VBox):
             group = self.groups.get(code)
         except (GroupError, StoreError) as exc:
             self.children = [W.HTML(message_html(str(exc)))]
-            self._task = None
             return
         self.code = group.code
         self.framework = load_framework()
@@ -633,11 +634,7 @@ class PresenterView(W.VBox):
         self.add_class("mlsd-present")
         self.add_class("mlsd-presenter")
         self.refresh()
-        self._task = page.repeat(self.refresh, self.message)
-
-    def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
+        self._tasks = [page.repeat(self.refresh, self.message)]
 
     def turn(self, by: int) -> None:
         self._index += by

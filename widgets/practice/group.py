@@ -512,16 +512,7 @@ class StudyGroups:
         """``name`` scores ``target``'s answer to a revealed ``step`` on one rubric item (0 to 2; ``None``
         takes the score back), with an optional one-line comment on the whole answer."""
         with self.store.transaction() as conn:
-            group = self._get(conn, code)[0]
-            self._member(conn, group, name, token)
-            step = self._check_step(group, step)
-            if not self._step(conn, group, step).revealed:
-                raise GroupError(f"Step {step} is not revealed yet; peer scores open when the facilitator reveals it.")
-            members = [m.name for m in self._members(conn, group)]
-            if target == name:
-                raise GroupError("Score your own answer with the rubric under it; peer scores are for the others.")
-            if target not in members or not group.answers(target):
-                raise GroupError(f"{target} has no answer to score in this group.")
+            group, step = self._scoring(conn, code, name, token, target, step)
             if item_id not in [i.id for i in self.framework.step(step).rubric]:
                 raise GroupError(f"Step {step}'s rubric has no item {item_id!r}.")
             now = self.now
@@ -541,14 +532,22 @@ class StudyGroups:
     def peer_comment(self, code: str, name: str, token: str | None, target: str, step: int, comment: str) -> None:
         """``name``'s one-line comment on ``target``'s answer to a revealed ``step`` ("" removes it)."""
         with self.store.transaction() as conn:
-            group = self._get(conn, code)[0]
-            self._member(conn, group, name, token)
-            step = self._check_step(group, step)
-            if not self._step(conn, group, step).revealed:
-                raise GroupError(f"Step {step} is not revealed yet; comments open when the facilitator reveals it.")
-            if target == name or target not in [m.name for m in self._members(conn, group)]:
-                raise GroupError(f"{target} has no answer to comment on here.")
+            group, step = self._scoring(conn, code, name, token, target, step)
             self._comment(conn, group, step, name, target, comment, self.now)
+
+    def _scoring(self, conn, code: str, name: str, token: str | None, target: str, step) -> tuple[Group, int]:
+        """The group and step on which member ``name`` may score or comment on ``target``'s answer, or a
+        :class:`GroupError`: the step must be the group's and revealed, the target another member who answers."""
+        group = self._get(conn, code)[0]
+        self._member(conn, group, name, token)
+        step = self._check_step(group, step)
+        if not self._step(conn, group, step).revealed:
+            raise GroupError(f"Step {step} is not revealed yet; peer scores open when the facilitator reveals it.")
+        if target == name:
+            raise GroupError("Score your own answer with the rubric under it; peer scores are for the others.")
+        if target not in [m.name for m in self._members(conn, group)] or not group.answers(target):
+            raise GroupError(f"{target} has no answer to score in this group.")
+        return group, step
 
     @staticmethod
     def _comment(conn, group: Group, step: int, name: str, target: str, comment: str, now: float) -> None:

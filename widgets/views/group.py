@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from functools import lru_cache
 
 import ipywidgets as W
 
@@ -44,7 +45,10 @@ def room_html(rows: list[RoomRow]) -> Markup:
                                     cls="mlsd-table mlsd-room")
 
 
+@lru_cache(maxsize=1024)
 def _hints(text: str, step: Step) -> Markup:
+    """The rubric items ``text`` mentions, as a list; cached, since every page redraws the same answers each
+    refresh while they do not change."""
     found = coverage(text, step)
     covered = {item.id for item, _ in found.covered}
     return join(html("<li style='color:{}'>{} {}</li>", PALETTE["ok"] if item.id in covered else PALETTE["warning"],
