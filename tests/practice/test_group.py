@@ -89,6 +89,12 @@ def test_a_group_practice_is_its_own_attempt_and_never_touches_solo_practice(gro
     assert store.attempt("Ada", Q, 1).clock(480).elapsed(clock()) == 150   # its own clock, untouched
     assert [a.id for a in store.attempts("Ada", Q)] == [solo.id]
     assert store.attempt_by_id(ada.attempt_id).group_code == group.code
+    # practising alone again after the group: solo numbers go on 1, 2 (a page says "Practice 2 of 2")
+    again = store.start_attempt("Ada", Q)
+    assert [a.number for a in store.attempts("Ada", Q)] == [1, 2] and again.number == 2
+    second, _ = groups.create(Q)
+    assert store.attempt_by_id(groups.join(second.code, "Ada")[0].attempt_id).number == -2
+    assert store.attempt_by_id(ada.attempt_id).number == -1
 
 
 def test_one_clock_start_pause_advance_for_every_member(groups, clock):

@@ -461,8 +461,14 @@ class AnswerStore:
 
     def _new_attempt(self, conn, participant: str, question_id: str, group_code: str | None = None) -> str:
         attempt_id, now = str(uuid.uuid4()), self.now()
-        number = conn.execute("SELECT COALESCE(MAX(number), 0) + 1 FROM attempts WHERE participant = ? AND "
-                              "question_id = ?", (participant, question_id)).fetchone()[0]
+        # solo practices count 1, 2, 3 ...; group practices -1, -2 ..., so that a group session in between
+        # never makes a solo page say "Practice 3 of 2" (the numbers stay unique per participant and question)
+        if group_code is None:
+            number = conn.execute("SELECT COALESCE(MAX(number), 0) + 1 FROM attempts WHERE participant = ? AND "
+                                  "question_id = ? AND number > 0", (participant, question_id)).fetchone()[0]
+        else:
+            number = conn.execute("SELECT COALESCE(MIN(number), 0) - 1 FROM attempts WHERE participant = ? AND "
+                                  "question_id = ? AND number < 0", (participant, question_id)).fetchone()[0]
         conn.execute("INSERT INTO attempts (id, participant, question_id, number, created_at, updated_at, group_code) "
                      "VALUES (?, ?, ?, ?, ?, ?, ?)", (attempt_id, participant, question_id, number, now, now, group_code))
         return attempt_id
