@@ -13,7 +13,7 @@ from collections import Counter
 import pytest
 
 from widgets.practice.questions import UnknownQuestionError, load_bank
-from widgets.practice.reference import (NoReferenceError, ReferenceDataError, load_pitfalls, load_reference,
+from widgets.tools.reference import (NoReferenceError, ReferenceDataError, load_pitfalls, load_reference,
                                         parse_reference, reference_dir, scale_numbers, written_questions)
 from widgets.tools.capacity import format_bytes, format_quantity, storage, traffic
 
@@ -149,7 +149,7 @@ def test_a_malformed_reference_is_an_error_naming_the_file_and_the_field(change,
 def test_an_unknown_question_id_and_an_unwritten_reference_are_clear(tmp_path, monkeypatch):
     with pytest.raises(UnknownQuestionError, match="no-such-question"):
         load_reference("no-such-question")
-    from widgets.practice import reference
+    from widgets.tools import reference
     monkeypatch.setattr(reference, "reference_dir", lambda: tmp_path)
     reference._load.cache_clear()
     try:
