@@ -2,11 +2,13 @@
 
 The content lives in ``data/framework.json``; this module validates it once and serves typed,
 immutable records. :func:`coverage` gives the hints the answer widget shows: which rubric items a
-free-text answer already mentions and which it misses.
+free-text answer already covers, partly covers or misses, matched by :mod:`widgets.practice.matcher` on each
+item's ``concepts`` (the same matcher the reference outlines use).
 
-Keyword matching convention: a keyword (or phrase) counts as mentioned when it occurs at the start
-of a word, case-insensitively, so ``calibrat`` matches "calibration" and "calibrated", and
-``p99`` matches "p99" but not "xp99". Runs of white space in a phrase match any white space.
+Each item also keeps the ``keywords`` of the workbook's first hints, matched by :meth:`RubricItem.mentioned_in`:
+a keyword (or phrase) counts as mentioned when it occurs at the start of a word, case-insensitively, so
+``calibrat`` matches "calibration" and "calibrated". They are the baseline ``benchmarks/matcher.py`` measures the
+matcher against.
 """
 
 from __future__ import annotations
@@ -27,12 +29,14 @@ class FrameworkError(ValueError):
 
 @dataclass(frozen=True)
 class RubricItem:
-    """One thing a strong answer to a step does, with the words that signal it."""
+    """One thing a strong answer to a step does, with the concepts that express it (for the matcher) and the
+    keywords of the first, keyword-only hints (the benchmark's baseline)."""
 
     id: str
     label: str
     description: str
     keywords: tuple[str, ...]
+    concepts: tuple[tuple[str, ...], ...] = ()
 
     def mentioned_in(self, text: str) -> tuple[str, ...]:
         """Return the keywords of this item found in ``text`` (word-prefix, case-insensitive).
@@ -116,35 +120,42 @@ class Framework:
 
 @dataclass(frozen=True)
 class Coverage:
-    """Which rubric items an answer mentions, with the matching keywords."""
+    """Which rubric items an answer covers, partly covers or misses, with the words of the answer that matched."""
 
     covered: tuple[tuple[RubricItem, tuple[str, ...]], ...]
     missing: tuple[RubricItem, ...]
+    partly: tuple[tuple[RubricItem, tuple[str, ...]], ...] = ()
 
     @property
     def fraction(self) -> float:
-        total = len(self.covered) + len(self.missing)
+        total = len(self.covered) + len(self.partly) + len(self.missing)
         return len(self.covered) / total if total else 0.0
 
 
 def coverage(text: str, step: Step) -> Coverage:
-    """Split a step's rubric into the items ``text`` mentions and those it misses.
+    """Split a step's rubric into the items ``text`` covers, partly covers and misses (a hint, not a grade).
 
     Examples
     --------
     >>> step = load_framework().step(4)
-    >>> c = coverage("Compare precision@k with ndcg and check calibration.", step)
-    >>> len(c.covered) >= 2, len(c.covered) + len(c.missing) == len(step.rubric)
+    >>> c = coverage("We compare precision@k with nDCG@k and check the calibration of the scores.", step)
+    >>> len(c.covered) >= 2, len(c.covered) + len(c.partly) + len(c.missing) == len(step.rubric)
     (True, True)
     """
-    covered, missing = [], []
+    from widgets.practice.matcher import Answer
+
+    answer = Answer(text)
+    covered, partly, missing = [], [], []
     for item in step.rubric:
-        found = item.mentioned_in(text)
-        if found:
-            covered.append((item, found))
+        m = answer.match(item.id, item.concepts)
+        words = tuple(dict.fromkeys(answer.text[a:b] for f in m.found for a, b in f.spans[:1]))
+        if m.status == "covered":
+            covered.append((item, words))
+        elif m.status == "partly":
+            partly.append((item, words))
         else:
             missing.append(item)
-    return Coverage(tuple(covered), tuple(missing))
+    return Coverage(tuple(covered), tuple(missing), tuple(partly))
 
 
 @lru_cache(maxsize=None)
@@ -169,6 +180,14 @@ def _strings(obj: dict, field: str, where: str) -> tuple[str, ...]:
     return tuple(values)
 
 
+def _concepts(obj: dict, where: str) -> tuple[tuple[str, ...], ...]:
+    concepts = _require(obj, "concepts", list, where)
+    if not concepts or not all(isinstance(c, list) and c and all(isinstance(w, str) and w.strip() for w in c)
+                               for c in concepts):
+        raise FrameworkError(f"{where}: field 'concepts' must be a non-empty list of non-empty lists of phrases.")
+    return tuple(tuple(w.strip().lower() for w in c) for c in concepts)
+
+
 def parse_framework(raw: dict) -> Framework:
     """Validate a framework document (the parsed JSON) and build the typed records."""
     steps = []
@@ -183,6 +202,7 @@ def parse_framework(raw: dict) -> Framework:
                 label=_require(r, "label", str, f"{where}.rubric[{j}]"),
                 description=_require(r, "description", str, f"{where}.rubric[{j}]"),
                 keywords=tuple(k.lower() for k in _strings(r, "keywords", f"{where}.rubric[{j}]")),
+                concepts=_concepts(r, f"{where}.rubric[{j}]"),
             )
             for j, r in enumerate(rubric_raw, start=1)
         )

@@ -50,10 +50,11 @@ def _hints(text: str, step: Step) -> Markup:
     """The rubric items ``text`` mentions, as a list; cached, since every page redraws the same answers each
     refresh while they do not change."""
     found = coverage(text, step)
-    covered = {item.id for item, _ in found.covered}
-    return join(html("<li style='color:{}'>{} {}</li>", PALETTE["ok"] if item.id in covered else PALETTE["warning"],
-                     Markup("&#10003;") if item.id in covered else Markup("&#10007;"), item.label)
-                for item in step.rubric)
+    covered, partly = {item.id for item, _ in found.covered}, {item.id for item, _ in found.partly}
+    marks = {True: (PALETTE["ok"], Markup("&#10003;")), False: (PALETTE["warning"], Markup("&#10007;"))}
+    return join(html("<li style='color:{}'>{} {}</li>", *(
+        (PALETTE["muted"], Markup("&#126;")) if item.id in partly else marks[item.id in covered]), item.label)
+        for item in step.rubric)
 
 
 def answers_html(answers: list[SharedAnswer], step: Step, title: str | None = None) -> Markup:
