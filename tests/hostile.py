@@ -3,8 +3,8 @@
 :func:`write_hostile_data` copies the repository's ``data/`` and poisons it: one extra question
 (:data:`QUESTION_ID`) whose every text field is a payload, and a payload added to every text of
 ``framework.json`` (step titles, goals, prompts, rubric labels, descriptions and a keyword, problem
-types) and ``architectures.json`` (titles, summaries, box names, roles, costs, reasons, edge
-labels). Ids, numbers and the fields other records refer to stay valid, so the workbook loads it.
+types), ``architectures.json`` (titles, summaries, box names, roles, costs, reasons, edge
+labels) and the reference answers (the extra question's points, follow-ups and samples; every pitfall). Ids, numbers and the fields other records refer to stay valid, so the workbook loads it.
 
 A payload, if it ever reached a page as HTML, would run ``window.__mlsd_pwned = ...``; shown
 literally, it is plain text containing :data:`MARK`.
@@ -42,6 +42,8 @@ def _poison(node):
                 out[key] = [f"{v} {PAYLOAD}" for v in value]
             elif key == "keywords" and isinstance(value, list):
                 out[key] = value + [PAYLOAD.lower()]
+            elif key == "concepts" and isinstance(value, list):   # the matcher's phrasings of a rubric item
+                out[key] = [value[0] + [PAYLOAD.lower()], *value[1:]]
             else:
                 out[key] = _poison(value)
         return out
@@ -63,6 +65,21 @@ def write_hostile_data(folder: Path) -> Path:
         else:
             raw["architectures"] = [dict(_poison(a), problem_type=a["problem_type"]) for a in raw["architectures"]]
         path.write_text(json.dumps(raw), encoding="utf-8")
+    # the hostile question's reference answer (a copy of one with every text poisoned) and every pitfall
+    braced = PAYLOAD.replace("{", "{{").replace("}", "}}")   # a literal brace in a reference text is written {{
+    ref = json.loads((folder / "reference" / "spotify-recommendations.json").read_text(encoding="utf-8"))
+    ref["question"] = QUESTION_ID
+    for step in ref["steps"].values():
+        for point in step["points"]:
+            point["text"] = f"{point['text']} {braced}"
+        step["follow_ups"] = [f"{f} {braced}" for f in step["follow_ups"]]
+        if "sample" in step:
+            step["sample"] = f"{step['sample']} {braced}"
+    (folder / "reference" / f"{QUESTION_ID}.json").write_text(json.dumps(ref), encoding="utf-8")
+    pitfalls = json.loads((folder / "reference" / "pitfalls.json").read_text(encoding="utf-8"))
+    pitfalls = {kind: {n: [f"{p} {PAYLOAD}" for p in items] for n, items in steps.items()}
+                for kind, steps in pitfalls.items()}
+    (folder / "reference" / "pitfalls.json").write_text(json.dumps(pitfalls), encoding="utf-8")
     with open(folder / "questions.csv", "a", newline="", encoding="utf-8") as f:
         csv.writer(f).writerow([
             QUESTION_ID, f"Rank {PAYLOAD}", "ranking", f"web {PAYLOAD}", f"Acme {PAYLOAD}",

@@ -48,6 +48,7 @@ def hostile_runs(tmp_path_factory):
     data = write_hostile_data(root / "data")
     home = root / "home"
     AnswerStore(home).save_answer(NAME, QUESTION_ID, 1, ANSWER)
+    AnswerStore(home).attempt_step(NAME, QUESTION_ID, 1).finish(480)   # step 1's reference outline is open
     # the study group: a hostile member of a group on the hostile question, their hostile answer revealed
     from widgets.practice.group import StudyGroups
 
@@ -92,6 +93,8 @@ def test_no_payload_becomes_markup_and_the_text_shows_literally(hostile_runs, pa
         # the question's title and the participant's name are on the page, as text
         assert html.escape(NAME, quote=False) in everything or html.escape(NAME) in everything
         assert html.escape(MARK, quote=False) in everything or html.escape(MARK) in everything
+    if path.name in ("01-define-the-problem.ipynb", "study-group.ipynb"):
+        assert "mlsd-reference" in everything   # the poisoned reference outline was drawn, and escaped
     for cell in executed["cells"]:
         for output in cell.get("outputs", []):
             assert output.get("output_type") != "error", output

@@ -112,8 +112,9 @@ def test_a_hostile_answer_and_rubric_show_literally(page, hostile_server, widget
     box.fill(ANSWER)
     expect(page.locator(".mlsd-saved")).to_have_text(SAVED, timeout=30_000)
     widget_button(page, "Score yourself").click()
-    # the poisoned keyword is in the answer, so a hint names it: as text
-    expect(page.locator(".mlsd-hint-covered").filter(has_text=PAYLOAD.lower()).first).to_be_visible()
+    # the poisoned phrasing is in the answer, so a hint quotes the answer's words that matched it: as text
+    expect(page.locator(".mlsd-hint-covered").filter(has_text='img src=x onerror="window.__mlsd_pwned=1">'
+                                                     "<script>").first).to_be_visible()
     _nothing_ran(page)
     page.reload()
     box = page.locator(".mlsd-answer-text textarea")

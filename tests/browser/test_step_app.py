@@ -97,8 +97,8 @@ def test_reopened_step_says_its_answer_is_saved(page, open_app, voila_server):
     expect(page.locator(".mlsd-words")).to_have_text(f"{len(text.split())} words")
 
 
-def test_finish_stops_the_clock_opens_the_rubric_in_view_and_the_start_page_says_so(page, open_app, widget_button,
-                                                                                   assert_clean_page):
+def test_finish_stops_the_clock_opens_the_outline_in_view_and_the_start_page_says_so(page, open_app, widget_button,
+                                                                                    assert_clean_page):
     query = dict(question="x-trending-topics", participant="Finish Tester")
     open_app("02-data-pipeline.ipynb", ".mlsd-clock", **query)
     widget_button(page, "Start").click()
@@ -107,8 +107,10 @@ def test_finish_stops_the_clock_opens_the_rubric_in_view_and_the_start_page_says
     widget_button(page, "Finish").click()
     status = page.locator(".mlsd-clock-status")
     expect(status).to_contain_text("finished at", timeout=30_000)
+    outline = page.locator(".mlsd-reference")
+    expect(outline).to_be_in_viewport(timeout=30_000)   # the page scrolled to the reference outline it opened
     rubric = page.locator(".mlsd-step-answer .mlsd-score-total")
-    expect(rubric).to_be_in_viewport(timeout=30_000)   # the page scrolled to the rubric it opened
+    expect(rubric).to_be_visible()                        # and the rubric is open below it
     expect(widget_button(page, "Finished")).to_be_disabled()
     expect(widget_button(page, "Resume")).to_have_count(0)
     shown = page.locator(".mlsd-clock").first.inner_text()

@@ -116,3 +116,22 @@ def test_answer_text_cannot_change_the_markdown_structure():
                                                           for s in load_framework().steps], headings
     fence = "````"
     assert f"{fence}text\n{hostile}\n{fence}" in md   # the text, exactly, in a fence longer than any inside it
+
+
+def test_edits_after_the_finish_are_marked_as_made_after_the_reveal(clock, tmp_path):
+    store = AnswerStore(tmp_path, now=clock)
+    handle = store.attempt_step("ada", "uber-shared-rides", 2)
+    handle.save("Trips and GPS traces.")
+    clock.advance(10)
+    handle.finish(480)
+    clock.advance(5)
+    handle.save("Trips and GPS traces, split by city and week.")   # after the outline opened
+    clock.advance(5)
+    handle.save("Trips and GPS traces, split by city and week; drop test rides.")
+    rec = session_record(store, "ada", "uber-shared-rides")
+    step2 = rec["steps"][1]
+    assert step2["revisions"] == 3 and step2["revisions_after_reveal"] == 2
+    assert step2["answer_at_finish"] == "Trips and GPS traces."
+    assert rec["steps"][0]["answer_at_finish"] is None and rec["steps"][0]["revisions_after_reveal"] == 0
+    md = to_markdown(rec)
+    assert "Edited 2 times after the step was finished" in md and "```text\nTrips and GPS traces.\n```" in md

@@ -13,9 +13,17 @@ from collections import Counter
 import pytest
 
 from widgets.practice.questions import UnknownQuestionError, load_bank
-from widgets.tools.reference import (NoReferenceError, ReferenceDataError, load_pitfalls, load_reference,
-                                        parse_reference, reference_dir, scale_numbers, written_questions)
 from widgets.tools.capacity import format_bytes, format_quantity, storage, traffic
+from widgets.tools.reference import (
+    NoReferenceError,
+    ReferenceDataError,
+    load_pitfalls,
+    load_reference,
+    parse_reference,
+    reference_dir,
+    scale_numbers,
+    written_questions,
+)
 
 WRITTEN = written_questions()
 GUIDE = ("spotify-recommendations", "youtube-offensive-content", "netflix-watch-time", "linkedin-job-recommendations")
@@ -34,6 +42,17 @@ def test_every_written_reference_loads_with_six_steps_of_five_to_nine_points(qid
         assert all(p.text and p.concepts for p in step.points)
         assert "{" not in " ".join(p.text for p in step.points)
         assert len(ref.pitfalls[step.number]) >= 2
+
+
+def test_the_guides_four_questions_have_a_sample_answer_for_every_step():
+    for qid in GUIDE:
+        ref = load_reference(qid)
+        for step in ref.steps.values():
+            assert step.sample and 150 <= len(step.sample.split()) <= 250, (qid, step.number)
+
+
+def test_every_question_of_the_bank_has_a_reference():
+    assert set(WRITTEN) == {q.id for q in load_bank()}
 
 
 def _placeholders(text: str, qid: str) -> str:

@@ -174,7 +174,9 @@ def test_finish_opens_the_rubric_and_disables_the_clock(make, clock):
     w.start_button.click()
     clock.advance(100)
     w.finish_button.click()
-    assert w.rubric_visible and "mlsd-scroll-here" in w.rubric_box._dom_classes
+    assert w.rubric_visible and w.outline.revealed
+    # the page scrolls to the reference outline beside the answer, once; the rubric is open below it
+    assert "mlsd-scroll-here" in w.outline._dom_classes and "mlsd-scroll-here" not in w.rubric_box._dom_classes
     assert w.start_button.disabled and w.pause_button.disabled and w.reset_button.disabled and w.finish_button.disabled
     assert "finished at" in w.status.value and "01:40 used of 8 min" in w.status.value
     assert "not scored yet" in w.total_score.value

@@ -32,6 +32,8 @@ def _steps(store: AnswerStore, attempt: Attempt | None, now: float) -> list[dict
     for step in load_framework().steps:
         record = store.step_record(attempt, step.number) if attempt is not None else _NOTHING
         clock = record.clock(step.budget_seconds)
+        revisions = store.attempt_revisions(attempt, step.number) if attempt is not None else []
+        at_finish = [r for r in revisions if record.finished_at is not None and r.saved_at <= record.finished_at]
         steps.append({
             "step": step.number,
             "title": step.title,
@@ -44,6 +46,9 @@ def _steps(store: AnswerStore, attempt: Attempt | None, now: float) -> list[dict
             "words": record.words,
             "saved_at": _iso(record.saved_at),
             "revisions": record.revision_count,
+            # the reference outline opens when the step is finished: what was written by then, and the edits after
+            "answer_at_finish": (at_finish[-1].text if at_finish else "") if record.finished_at is not None else None,
+            "revisions_after_reveal": (len(revisions) - len(at_finish)) if record.finished_at is not None else 0,
             "rubric": [{"id": item.id, "label": item.label, "score": record.scores.get(item.id)}
                        for item in step.rubric],
             "self_score": sum(record.scores.get(item.id, 0) for item in step.rubric),
@@ -171,6 +176,12 @@ def _steps_markdown(steps: list[dict], heading: str) -> list[str]:
             "",
             _fenced(answer) if answer.strip() else "_No answer yet._",
             "",
+        ]
+        if s.get("revisions_after_reveal"):
+            n = s["revisions_after_reveal"]
+            lines += [(f"Edited {n} time{'s' if n != 1 else ''} after the step was finished and the reference outline "
+                       "opened; the answer as it stood at the finish:"), "", _fenced(s["answer_at_finish"] or ""), ""]
+        lines += [
             "| Rubric item | Self-score |",
             "| --- | --- |",
         ]

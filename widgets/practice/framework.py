@@ -148,7 +148,7 @@ def coverage(text: str, step: Step) -> Coverage:
     covered, partly, missing = [], [], []
     for item in step.rubric:
         m = answer.match(item.id, item.concepts)
-        words = tuple(dict.fromkeys(answer.text[a:b] for f in m.found for a, b in f.spans[:1]))
+        words = tuple(dict.fromkeys(answer.text[f.spans[0][0]:f.spans[-1][1]] for f in m.found))
         if m.status == "covered":
             covered.append((item, words))
         elif m.status == "partly":

@@ -539,6 +539,10 @@ class AnswerStore:
         self._touch(conn, attempt_id, step, now)
         return Revision(cur.lastrowid, text, now)
 
+    def attempt_revisions(self, attempt: Attempt, step: int) -> list[Revision]:
+        """Every saved version of one step of ``attempt``, oldest first."""
+        return self._revisions(attempt.id, step)
+
     def _revisions(self, attempt_id: str, step: int) -> list[Revision]:
         with self._read() as conn:
             return [Revision(r["id"], r["text"], r["saved_at"]) for r in conn.execute(

@@ -19,7 +19,7 @@ import json
 import re
 import string
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 from widgets.practice.data import data_dir
@@ -160,7 +160,7 @@ def load_reference(question_id: str) -> Reference:
     return _load(question.id)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _load(question_id: str) -> Reference:
     question = load_bank().get(question_id)
     path = reference_dir() / f"{question_id}.json"
@@ -215,7 +215,7 @@ def parse_reference(raw, question: Question, where: str, pitfalls: dict | None =
             fail(at, "must be an object with points and follow_ups.")
         bad = set(s) - {"points", "follow_ups", "sample"}
         if bad:
-            fail(f"{at}.{sorted(bad)[0]}", "unknown field; a step has points, follow_ups and sample.")
+            fail(f"{at}.{min(bad)}", "unknown field; a step has points, follow_ups and sample.")
         points_raw = s.get("points")
         low, high = POINTS_PER_STEP
         if not isinstance(points_raw, list) or not low <= len(points_raw) <= high:
@@ -278,7 +278,7 @@ def load_pitfalls() -> dict[str, dict[int, tuple[str, ...]]]:
             out[kind][n] = tuple(i.strip() for i in items)
     unknown = set(raw) - set(PROBLEM_TYPES)
     if unknown:
-        raise ReferenceDataError(f"{PITFALLS}: {sorted(unknown)[0]}: not a problem type.")
+        raise ReferenceDataError(f"{PITFALLS}: {min(unknown)}: not a problem type.")
     return out
 
 
@@ -307,3 +307,62 @@ def _fill(text: str, numbers: dict[str, str], field: str, fail) -> str:
             fail(field, f"the number {{{name}}} does not resolve; known: {', '.join(sorted(numbers))}.")
     return text.format_map(numbers)
 
+
+@dataclass(frozen=True)
+class OutlineCoverage:
+    """An answer against one step's reference outline: each point's status, and the answer's matched spans."""
+
+    step: StepReference
+    matches: tuple  # of widgets.practice.matcher.PointMatch, one per point, in order
+
+    @property
+    def counts(self) -> dict[str, int]:
+        out = {"covered": 0, "partly": 0, "missed": 0}
+        for m in self.matches:
+            out[m.status] += 1
+        return out
+
+    @property
+    def spans(self) -> tuple[tuple[int, int], ...]:
+        """The character spans of the answer that matched a point, sorted and merged."""
+        merged: list[list[int]] = []
+        for a, b in sorted(s for m in self.matches for s in m.spans):
+            if merged and a <= merged[-1][1]:
+                merged[-1][1] = max(merged[-1][1], b)
+            else:
+                merged.append([a, b])
+        return tuple((a, b) for a, b in merged)
+
+
+def outline_coverage(text: str, step: StepReference) -> OutlineCoverage:
+    """Which of ``step``'s points ``text`` covers (a hint, not a grade; see :mod:`widgets.practice.matcher`).
+
+    Examples
+    --------
+    >>> step = load_reference("spotify-recommendations").step(1)
+    >>> c = outline_coverage("", step)
+    >>> c.counts["missed"] == len(step.points), c.spans
+    (True, ())
+    """
+    from widgets.practice.matcher import match_points
+
+    return OutlineCoverage(step, tuple(match_points(text, step.points)))
+
+
+def highlighted(text: str, spans) -> list[tuple[str, bool]]:
+    """``text`` cut into (piece, matched?) runs by ``spans``, for a view to mark up (and escape).
+
+    Examples
+    --------
+    >>> highlighted("peak qps here", [(0, 4), (5, 8)])
+    [('peak', True), (' ', False), ('qps', True), (' here', False)]
+    """
+    out, at = [], 0
+    for a, b in spans:
+        if a > at:
+            out.append((text[at:a], False))
+        out.append((text[a:b], True))
+        at = b
+    if at < len(text):
+        out.append((text[at:], False))
+    return out

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from typing import Callable
+from collections.abc import Callable
 
 import ipywidgets as W
 
@@ -21,6 +21,7 @@ from widgets.practice.framework import Step, coverage
 from widgets.practice.store import AnswerStore, AttemptStep, StoreError
 from widgets.views._events import kernel_loop
 from widgets.views._html import PALETTE, Markup, bullets_html, error_html, html, muted_html
+from widgets.views.reference import ReferenceOutline
 
 SCORE_OPTIONS = [("0 missed", 0), ("1 partly", 1), ("2 covered", 2)]
 _TONE_COLOUR = {"normal": PALETTE["text"], "warning": PALETTE["warning"], "over": PALETTE["error"]}
@@ -85,15 +86,19 @@ class StepAnswer(W.VBox):
         self._hints: dict[str, W.HTML] = {}
         self._build_rubric(self.session.scores)
 
-        prompts = W.HTML(
+        self.prompts = prompts = W.HTML(
             html("<div class='mlsd-prompts' style='line-height:1.45'><b>Ask yourself</b>{}</div>",
                  bullets_html(step.prompts)),
             layout=W.Layout(flex="2 1 16em", margin="0 0 0 12px"),
         )
+        #: The step's reference outline: nothing of it reaches the page until the step is finished or its
+        #: time is up; then it takes the prompts' place beside the answer.
+        self.outline = ReferenceOutline(handle.question_id, step.number)
+        self.outline.layout.flex, self.outline.layout.margin = "2 1 20em", "0 0 0 12px"
         clock_row = W.HBox([self.clock_display, self.start_button, self.pause_button, self.reset_button,
                             self.finish_button, self.status],
                            layout=W.Layout(align_items="center", flex_flow="row wrap"))
-        body = W.HBox([W.VBox([self.text, self.saved_mark], layout=W.Layout(flex="3 1 24em")), prompts],
+        body = W.HBox([W.VBox([self.text, self.saved_mark], layout=W.Layout(flex="3 1 24em")), prompts, self.outline],
                       layout=W.Layout(width="100%", flex_flow="row wrap"))
         self.children = [clock_row, self.progress, body, self.message, self.score_button, self.rubric_box]
         self.add_class("mlsd-step-answer")
@@ -142,9 +147,10 @@ class StepAnswer(W.VBox):
         self._render()
         if self.rubric_visible:
             self._update_hints()
+        self.outline.update(self.session.text)
 
     def finish(self) -> None:
-        """Finish the step: the clock stops for good, the rubric opens (and the page scrolls to it)."""
+        """Finish the step: the clock stops for good, the rubric and the reference outline open."""
         if self.session.finish():
             self.show_rubric(True)
         self._render()
@@ -221,6 +227,13 @@ class StepAnswer(W.VBox):
                                  "" if self.clock_controls else " · the facilitator runs the clock")
         if session.rubric_due(now):
             self.show_rubric(True)
+        if not self.outline.revealed and (session.finished or (tone == "over" and self.clock_controls)):
+            # committed: finished, or (practising alone) the time is up; in a group, the facilitator's reveal
+            self.outline.reveal(session.text)
+            self.prompts.layout.display = "none"
+            # the page scrolls to what is new once: the outline beside the answer, the rubric below it
+            self.rubric_box.remove_class("mlsd-scroll-here")
+            self.outline.add_class("mlsd-scroll-here")
         if not self.clock_controls and session.finished and not self._opened_at_finish:
             self._opened_at_finish = True   # the facilitator's reveal finished the step: score it now
             self.show_rubric(True)
@@ -274,6 +287,9 @@ class StepAnswer(W.VBox):
         for item, found in result.covered:
             self._hints[item.id].value = html("<span class='mlsd-hint-covered' style='color:{}'>&#10003; mentions {}"
                                               "</span>", PALETTE["ok"], ", ".join(found))
+        for item, found in result.partly:
+            self._hints[item.id].value = html("<span class='mlsd-hint-partly' style='color:{}'>&#126; partly: {} "
+                                              "(say how or why)</span>", PALETTE["muted"], ", ".join(found))
         for item in result.missing:
             self._hints[item.id].value = html("<span class='mlsd-hint-missing' style='color:{}'>"
                                               "&#10007; not mentioned yet</span>", PALETTE["warning"])
