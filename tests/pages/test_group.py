@@ -127,13 +127,19 @@ def test_one_clock_the_room_and_privacy_until_the_reveal(open_page, clock):
     assert "mlsd-member-words'>7<" in dash.room.value and "mlsd-member-words'>5<" in dash.room.value
     assert "Ada's private" not in dash.room.value + dash.revealed.value + dash.live.value
     assert "&lt;img src=x" in dash.room.value and "<img src=x" not in dash.room.value
+    clock.advance(9 * 60)   # the time is up, but in a group the reference outline waits for the reveal
+    for member in (ada, bo):
+        member.refresh()
+        assert not member.sections[1].answer.outline.revealed and member.sections[1].answer.outline.value == ""
     dash.reveal.click()
     for member in (ada, bo):
         member.refresh()
         shown = member.sections[1].revealed.value
         assert "Ada&#39;s private plan" in shown and "Bo&#39;s private plan" in shown
         assert member.sections[1].answer.session.finished and member.sections[1].answer.rubric_visible
+        assert "Reference outline" in member.sections[1].answer.outline.value   # opens for the group at the reveal
     assert "Ada&#39;s private plan" in dash.revealed.value
+    assert "mlsd-key-points" in dash.revealed.value   # the reference outline opens for the group at the reveal
 
 
 def test_peer_scores_from_the_forms_reach_the_dashboard_and_the_export(open_page, workbook_home):

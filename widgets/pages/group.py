@@ -37,6 +37,7 @@ from widgets.views._html import LINK_STYLE, PALETTE, Markup, bullets_html, html,
 from widgets.views._voila import when_requested
 from widgets.views.answer import StepAnswer, clock_html
 from widgets.views.group import PeerScoreForm, answers_html, comments_html, room_html, summary_html
+from widgets.views.reference import key_points_html
 
 NOTEBOOK = "study-group.ipynb"
 REFRESH_SECONDS = 1.0
@@ -420,7 +421,7 @@ class Dashboard(Refreshing, W.VBox):
         for n in reversed(group.steps):
             if self.groups.step(self.code, n).revealed:
                 shown.append(answers_html(self.groups.visible_answers(self.code, n, key=self.key), steps[n],
-                                          f"Step {n}: {steps[n].title}"))
+                                          f"Step {n}: {steps[n].title}") + key_points_html(group.question_id, n))
         self.revealed.value = join(shown) if shown else muted_html("Nothing revealed yet: answers stay private "
                                                                    "until you reveal a step.")
         self.scores.value = (summary_html(self.groups.score_summary(self.code, self.key), steps)
@@ -652,8 +653,9 @@ class PresenterView(Refreshing, W.VBox):
         if answers:
             self._index %= len(answers)
             shown = answers[self._index]
-            self.answer.value = html("<div class='mlsd-present-count'>Answer {} of {}</div>", self._index + 1,
-                                     len(answers)) + answers_html([shown], step)
+            self.answer.value = (html("<div class='mlsd-present-count'>Answer {} of {}</div>", self._index + 1,
+                                      len(answers)) + answers_html([shown], step)
+                                 + key_points_html(group.question_id, step.number))
         else:
             self._index = 0
             self.answer.value = muted_html("The answers show here once the facilitator reveals the step.")
