@@ -58,7 +58,7 @@ _NEGATION_BREAKERS = frozenset("but however although though while whereas except
 _CONSTRAINT_AFTER = frozenset("more less exceed exceeds above below over under later earlier only just too longer "
                               "fewer".split())
 _VERBISH = re.compile(r"(?:ed|ing|ize|ise|ify|ate)$")
-_TOKEN = re.compile(r"[a-z0-9]+(?:'[a-z]+)?|[.;:!?\n,]|@|\s/\s|\s\+\s")
+_TOKEN = re.compile(r"\d+(?:[.,]\d+)+[a-z]*|[a-z0-9]+(?:'[a-z]+)?|[.;:!?\n,]|@|\s/\s|\s\+\s")
 _NUMBER_UNIT = re.compile(r"^(\d+(?:\.\d+)?)(ms|msec|s|sec|secs|min|mins|h|hr|hrs|k|m|b|x|d)$")
 _CONTRACTIONS = {"don't": ("do", "n't"), "won't": ("will", "n't"), "can't": ("can", "n't"), "isn't": ("is", "n't"),
                  "aren't": ("are", "n't"), "doesn't": ("does", "n't"), "didn't": ("did", "n't"),
@@ -182,17 +182,18 @@ class Answer:
         if last is not None and self._dismissed_after(last):
             return True
         i = first.index
-        j, words = i - 1, 0
+        j, words, comma = i - 1, 0, False
         while j >= 0 and words < 8:
             t = self.tokens[j]
             if t.clause != first.clause or t.word in _NEGATION_BREAKERS:
                 break
             if t.word == ",":
+                comma = True
                 j -= 1
                 continue
             nxt = self.tokens[j + 1]
-            if t.word in ("instead", "rather") or (t.word == "without" and nxt.word in ("using", "any")):
-                return True                   # "instead of X", "rather than X", "without using X"
+            if not comma and (t.word in ("instead", "rather") or (t.word == "without" and nxt.word in ("using", "any"))):
+                return True                   # "instead of X", "rather than X", "without using X", up to a comma
             if t.word in _NEGATORS or (t.word == "no" and nxt.word == "need"):
                 if nxt.word in _CONSTRAINT_AFTER:
                     pass                      # "must not exceed 200 ms" is a limit, not a refusal
@@ -312,6 +313,10 @@ def _tokenise(text: str) -> list[Token]:
     for n in range(1, len(raw)):   # "recall@10", "ndcg@5": a cut-off is "@k" whatever its number
         if raw[n - 1][0] == "@" and raw[n][0].isdigit():
             raw[n] = ("k", raw[n][1], raw[n][2])
+        # "58K a second": a rate, as "58K per second" (but "a second model" is not)
+        if raw[n][0] == "a" and n + 1 < len(raw) and raw[n + 1][0] == "second" and (
+                raw[n - 1][0][:1].isdigit() or raw[n - 1][0] in ("k", "m", "b", "thousand", "million", "billion")):
+            raw[n] = ("per", raw[n][1], raw[n][2])
     table, longest = _synonyms()
     tokens: list[Token] = []
     clause = part = 0
