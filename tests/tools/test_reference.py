@@ -176,3 +176,12 @@ def test_an_unknown_question_id_and_an_unwritten_reference_are_clear(tmp_path, m
             load_reference("podcast-search")
     finally:
         reference._load.cache_clear()
+
+
+def test_every_point_is_covered_by_its_own_text():
+    """A candidate who says what the reference says is told so: each point's text states all its concepts."""
+    from widgets.practice.matcher import COVERED, Answer
+
+    missed = [(qid, n, p.id) for qid in WRITTEN for n, s in load_reference(qid).steps.items() for p in s.points
+              if Answer(p.text).match(p.id, p.concepts).status != COVERED]
+    assert not missed, missed[:10]
