@@ -332,3 +332,44 @@ def test_a_page_from_another_origin_cannot_drive_the_facilitators_kernel(browser
             server.shutdown()
             server.server_close()
         context.close()
+
+
+def _kernels(server_pid: int) -> set[int]:
+    """The process ids of the kernels the Voila server runs now."""
+    import psutil
+
+    return {p.pid for p in psutil.Process(server_pid).children(recursive=True)
+            if "ipykernel_launcher" in " ".join(p.cmdline())}
+
+
+def test_a_members_kernel_that_dies_comes_back_on_reload_with_the_text_and_the_clock(
+        browser, voila_server, browser_context_args, widget_button):
+    """Nothing lost: a member's kernel killed under the page (out of memory, say) loses nothing saved; the reload
+    starts a fresh kernel that brings back the group's step, the member's text and the running clock."""
+    import psutil
+
+    contexts = [browser.new_context(**browser_context_args) for _ in range(2)]
+    facilitator, member = (c.new_page() for c in contexts)
+    try:
+        _set_up(facilitator, voila_server, widget_button)
+        join_href = facilitator.locator("a.mlsd-join-link").evaluate("a => a.href")
+        before = _kernels(voila_server.pid)
+        _join(member, join_href, "Kim", widget_button)
+        widget_button(facilitator, "Start").click()
+        expect(member.locator(".mlsd-clock-status")).to_contain_text("running", timeout=WAIT)
+        text = "Kim's plan: rank trending topics by growth over the last hour"
+        member.locator(".mlsd-answer-text textarea").fill(text)
+        expect(member.locator(".mlsd-saved")).to_have_text(SAVED, timeout=WAIT)
+        (kernel,) = _kernels(voila_server.pid) - before   # the member's page's kernel
+        psutil.Process(kernel).kill()
+        psutil.wait_procs([psutil.Process(kernel)] if psutil.pid_exists(kernel) else [], timeout=30)
+        member.reload()
+        expect(member.locator(".mlsd-answer-text textarea")).to_have_value(text, timeout=WAIT)
+        expect(member.locator(".mlsd-participant")).to_have_text("Kim")
+        expect(member.locator(".mlsd-section-title")).to_contain_text("Step 1")
+        expect(member.locator(".mlsd-clock-status")).to_contain_text("running", timeout=WAIT)
+        expect(facilitator.locator(".mlsd-room tr[data-member='Kim'] .mlsd-member-words")).to_have_text(
+            str(len(text.split())), timeout=WAIT)
+    finally:
+        for c in contexts:
+            c.close()
