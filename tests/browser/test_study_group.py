@@ -112,6 +112,8 @@ def test_a_study_group_from_setup_to_export(browser, voila_server, browser_conte
         assert "Bo secret" not in ada.content() and "Ada secret" not in bo.content()
         assert not frames["ada"].contain("Bo secret") and not frames["bo"].contain("Ada secret")
         assert "Ada secret" not in facilitator.content()
+        for member in (ada, bo):   # the reference outline waits for the reveal too
+            assert member.locator(".mlsd-reference").count() == 0
         save_screenshots(facilitator, "study-group-dashboard", readme=True)
 
         # the reveal: every answer on both pages and on the dashboard
@@ -121,7 +123,9 @@ def test_a_study_group_from_setup_to_export(browser, voila_server, browser_conte
             expect(member.locator(".mlsd-answers")).to_contain_text("Ada secret")
             expect(member.locator(".mlsd-answers")).to_contain_text("Bo secret")
             expect(member.locator(".mlsd-clock-status")).to_contain_text("finished", timeout=WAIT)
+            expect(member.locator(".mlsd-reference .mlsd-point").first).to_be_visible(timeout=WAIT)
         expect(facilitator.locator(".mlsd-shared-answer")).to_have_count(3, timeout=WAIT)
+        expect(facilitator.locator(".mlsd-key-points .mlsd-point").first).to_be_visible(timeout=WAIT)
         expect(facilitator.locator(".mlsd-shared-name").last).to_have_text("Cy")
         save_screenshots(ada, "study-group-reveal", readme=True, top=".mlsd-answers")
 
