@@ -115,6 +115,7 @@ class Answer:
         self.vocab = {t.stem for t in self.content}
         self.words = {t.word: t.stem for t in self.content if len(t.word) >= TYPO_MIN_LENGTH and " " not in t.word}
         self.words.update({w[:-1]: stem for w, stem in list(self.words.items()) if w.endswith("s")})   # a plural typo
+        self._word_list = list(self.words)
         self._fuzzy: dict[str, frozenset[str]] = {}
         self._list_parts = _list_parts(self.tokens)
 
@@ -129,7 +130,7 @@ class Answer:
                                                limit=None):
                 if len(other) >= TYPO_MIN_LENGTH - 1 and not other.isdigit():
                     found.add(other)
-            for other, _, _ in process.extract(word, list(self.words), scorer=fuzz.ratio, score_cutoff=TYPO_SIMILARITY,
+            for other, _, _ in process.extract(word, self._word_list, scorer=fuzz.ratio, score_cutoff=TYPO_SIMILARITY,
                                                limit=None):
                 found.add(self.words[other])
         self._fuzzy[key] = frozenset(found)
@@ -174,12 +175,9 @@ class Answer:
             status = PARTLY
         return PointMatch(point_id, status, tuple(found), len(compiled))
 
-    def _dismissed_after(self, last: Token) -> bool:
-        return _dismissed_after(self.tokens, last)
-
-    def _negated(self, first: Token, last: Token | None = None) -> bool:
+    def _negated(self, first: Token, last: Token) -> bool:
         """Whether the phrase from ``first`` to ``last`` is ruled out in its clause (see the module's text)."""
-        if last is not None and self._dismissed_after(last):
+        if _dismissed_after(self.tokens, last):
             return True
         i = first.index
         j, words, comma = i - 1, 0, False
