@@ -90,3 +90,21 @@ def test_a_question_without_a_reference_says_so(tmp_path, monkeypatch):
     finally:
         reference._load.cache_clear()
         outline_html.cache_clear()
+
+
+def test_a_broken_reference_file_is_a_message_not_a_traceback(tmp_path, monkeypatch):
+    from widgets.tools import reference
+    (tmp_path / "pitfalls.json").write_text((reference.reference_dir() / "pitfalls.json").read_text())
+    (tmp_path / "podcast-search.json").write_text("{ not json")
+    monkeypatch.setattr(reference, "reference_dir", lambda: tmp_path)
+    reference._load.cache_clear()
+    reference.load_pitfalls.cache_clear()
+    outline_html.cache_clear()
+    try:
+        box = ReferenceOutline("podcast-search", 3)
+        box.reveal("<b>my answer</b>")
+        assert "The reference answer could not be read: podcast-search.json: not valid JSON" in box.value
+    finally:
+        reference._load.cache_clear()
+        reference.load_pitfalls.cache_clear()
+        outline_html.cache_clear()
