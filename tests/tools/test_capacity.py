@@ -227,8 +227,9 @@ def test_bandwidth():
 
 def test_hardware_profiles():
     frame = cap.load_hardware()
-    assert 6 <= len(frame) <= 8
-    assert set(frame["kind"]) == {"cpu", "gpu"}
+    servers = frame[frame["kind"].isin(cap.SERVER_KINDS)]
+    assert 6 <= len(servers) <= 8
+    assert set(frame["kind"]) == {"cpu", "gpu", "phone", "edge"}
     assert (frame[["peak_tflops", "memory_gb", "price_per_hour_usd"]] > 0).all().all()
     h100 = cap.hardware("NVIDIA H100 SXM")
     assert (h100.peak_tflops, h100.memory_gb) == (989.0, 80.0)
@@ -446,7 +447,8 @@ GOOD_ROW = "NVIDIA T4,gpu,65,16,0.526,NVIDIA T4 datasheet,2025-06"
 
 
 @pytest.mark.parametrize("row, message", [
-    ("X,tpu,65,16,0.526,datasheet,2025-06", "hardware.csv line 3: kind must be 'cpu' or 'gpu', got 'tpu'."),
+    ("X,tpu,65,16,0.526,datasheet,2025-06",
+     "hardware.csv line 3: kind must be 'cpu', 'gpu', 'phone' or 'edge', got 'tpu'."),
     ("X,gpu,-1,16,0.526,datasheet,2025-06", "hardware.csv line 3: peak_tflops must be a positive number, got '-1'."),
     ("X,gpu,65,abc,0.526,datasheet,2025-06", "hardware.csv line 3: memory_gb must be a positive number, got 'abc'."),
     ("X,gpu,65,16,nan,datasheet,2025-06", "line 3: price_per_hour_usd must be a positive number, got 'nan'."),
@@ -460,6 +462,15 @@ def test_bad_hardware_rows(tmp_path, row, message):
     with pytest.raises(ValueError) as excinfo:
         cap.load_hardware(path)
     assert message in str(excinfo.value)
+
+
+def test_hardware_loader_accepts_phones_and_edge_devices(tmp_path):
+    path = tmp_path / "hardware.csv"
+    path.write_text(",".join(cap._HARDWARE_COLUMNS) + "\n" + GOOD_ROW + "\n"
+                    + "Phone X,phone,0.2,8,0.04,estimate,2025-06\nBox Y,edge,0.15,8,0.003,estimate,2025-06\n")
+    frame = cap.load_hardware(path)
+    assert list(frame["kind"]) == ["gpu", "phone", "edge"]
+    assert cap.hardware("Arduino Nano 33 BLE Sense").memory_gb == pytest.approx(256 * 1024 / 1e9)
 
 
 def test_hardware_file_with_wrong_columns(tmp_path):

@@ -23,10 +23,13 @@ Compute
     tokens`` (Kaplan et al. 2020, "Scaling Laws for Neural Language Models"; Hoffmann et al. 2022,
     "Training Compute-Optimal Large Language Models").
 Hardware profiles
-    ``data/hardware.csv`` holds a few GPUs and CPU servers. TFLOPS come from NVIDIA datasheets
-    (CPU rows are estimates: cores x clock x FLOPs per cycle). **Prices are approximate on-demand
-    cloud list prices per device-hour at the ``as_of`` month**; they change often and differ by
-    provider, region and commitment (spot and reserved prices are 30-70% lower). Edit the file to
+    ``data/hardware.csv`` holds a few GPUs and CPU servers (kinds ``gpu`` and ``cpu``, the serving and
+    training hardware: ``SERVER_KINDS``) and a few devices a model may run on instead (kinds ``phone``
+    and ``edge``, for the step-5 serving-optimisation tool). TFLOPS come from NVIDIA datasheets (CPU,
+    phone and edge rows are estimates: cores x clock x FLOPs per cycle). **Prices are approximate
+    on-demand cloud list prices per device-hour at the ``as_of`` month**; they change often and differ
+    by provider, region and commitment (spot and reserved prices are 30-70% lower). A phone's or an
+    edge device's price is its purchase price amortised over 3 years (26,280 hours). Edit the file to
     use your own numbers: :func:`load_hardware` validates it.
 A/B tests
     Sample sizes are per arm, two-sided, and rounded up. ``method="power.prop.test"`` reproduces R's
@@ -55,7 +58,7 @@ import numpy as np
 __all__ = [
     "SECONDS_PER_DAY", "DAYS_PER_MONTH", "DAYS_PER_YEAR", "SECONDS_PER_MONTH", "SI_UNITS",
     "Traffic", "traffic", "daily_users_from_monthly", "Storage", "storage", "Bandwidth", "bandwidth",
-    "HardwareProfile", "load_hardware", "hardware", "ServingFleet", "serving_fleet",
+    "HARDWARE_KINDS", "SERVER_KINDS", "HardwareProfile", "load_hardware", "hardware", "server_profiles", "ServingFleet", "serving_fleet",
     "TrainingCompute", "training_compute", "EmbeddingMemory", "embedding_memory",
     "LatencyBudget", "latency_budget", "ab_sample_size_proportions", "ab_sample_size_mean",
     "minimum_detectable_effect", "ab_test_duration_days", "canary_schedule", "shadow_traffic_cost",
@@ -77,6 +80,9 @@ PEAK_HOUR = 20
 
 _METHODS = ("power.prop.test", "baseline-variance")
 _HARDWARE_COLUMNS = ("name", "kind", "peak_tflops", "memory_gb", "price_per_hour_usd", "source", "as_of")
+#: The kinds of hardware ``hardware.csv`` may hold, and those a service runs (or trains) on.
+HARDWARE_KINDS = ("cpu", "gpu", "phone", "edge")
+SERVER_KINDS = ("cpu", "gpu")
 
 
 # --------------------------------------------------------------------------------------------
@@ -573,10 +579,11 @@ class HardwareProfile:
 def load_hardware(path=None):
     """Read and validate the hardware profiles (``data/hardware.csv``) as a pandas DataFrame.
 
-    Columns: name, kind (``cpu`` or ``gpu``), peak_tflops, memory_gb, price_per_hour_usd (positive
-    numbers), source (where the numbers come from), as_of (``YYYY-MM``). Prices are approximate
-    on-demand list prices; edit the file for your provider. A bad row raises ``ValueError`` naming
-    its line (the header is line 1) and field.
+    Columns: name, kind (one of ``HARDWARE_KINDS``: ``cpu``, ``gpu``, ``phone``, ``edge``), peak_tflops,
+    memory_gb, price_per_hour_usd (positive numbers), source (where the numbers come from), as_of
+    (``YYYY-MM``). Prices are approximate on-demand list prices (phones and edge devices: the purchase
+    price amortised over 3 years); edit the file for your provider. A bad row raises ``ValueError``
+    naming its line (the header is line 1) and field.
 
     Parameters
     ----------
@@ -611,8 +618,8 @@ def load_hardware(path=None):
         if label in seen:
             raise ValueError(f"{where}: name {label!r} appears twice; names must be unique.")
         seen.add(label)
-        if row.kind.strip() not in ("cpu", "gpu"):
-            raise ValueError(f"{where}: kind must be 'cpu' or 'gpu', got {row.kind!r}.")
+        if row.kind.strip() not in HARDWARE_KINDS:
+            raise ValueError(f"{where}: kind must be 'cpu', 'gpu', 'phone' or 'edge', got {row.kind!r}.")
         for column in ("peak_tflops", "memory_gb", "price_per_hour_usd"):
             text = getattr(row, column).strip()
             try:
@@ -650,6 +657,21 @@ def hardware(name) -> HardwareProfile:
     row = match.iloc[0]
     return HardwareProfile(row["name"], row["kind"], float(row["peak_tflops"]), float(row["memory_gb"]),
                            float(row["price_per_hour_usd"]), row["source"], row["as_of"])
+
+
+def server_profiles(path=None) -> dict[str, HardwareProfile]:
+    """The servers of ``data/hardware.csv`` (kinds ``SERVER_KINDS``: a fleet is served and a model trained on
+    them; the phones and edge devices are for on-device serving) by name, in file order, read once per call.
+
+    Examples
+    --------
+    >>> server_profiles()["NVIDIA L4"].memory_gb
+    24.0
+    """
+    frame = load_hardware(path)
+    return {row.name: HardwareProfile(row.name, row.kind, float(row.peak_tflops), float(row.memory_gb),
+                                      float(row.price_per_hour_usd), row.source, row.as_of)
+            for row in frame.itertuples(index=False) if row.kind in SERVER_KINDS}
 
 
 def _profile(value) -> HardwareProfile:

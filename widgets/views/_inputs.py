@@ -40,3 +40,14 @@ class NumberBox(W.Text):
         """The number the box holds (a share for a percent box); ``ValueError`` naming the box otherwise."""
         label = self.description or "This box"
         return parse_percent(self.value, label) if self.percent else parse_number(self.value, label)
+
+
+def kept_number(kept, name: str) -> float | None:
+    """A number from a tool's kept inputs (:class:`~widgets.practice.store.ToolInputs`, as its box showed it), or
+    ``None`` when nothing was kept under ``name`` or it is not a number."""
+    if kept is None or name not in kept.values:
+        return None
+    try:
+        return parse_number(kept.values[name], name)
+    except ValueError:
+        return None

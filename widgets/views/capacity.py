@@ -12,9 +12,9 @@ import numpy as np
 import traitlets
 
 from widgets.tools import capacity as cap
-from widgets.tools.numbers import name_fields, parse_number
+from widgets.tools.numbers import name_fields
 from widgets.views._base import ToolView
-from widgets.views._inputs import NumberBox
+from widgets.views._inputs import NumberBox, kept_number
 from widgets.views._figures import COLOURS, png
 from widgets.views._html import PALETTE, Cell, Markup, bullets_html, html, table_html
 
@@ -25,25 +25,21 @@ def _number(value: float, description: str, tooltip: str = "") -> NumberBox:
     return NumberBox(value, description, tooltip=tooltip, **_NUMBER)
 
 
+def _server_hardware() -> list[str]:
+    """The names of the servers and GPUs in hardware.csv (its phones and edge devices are for step 5's
+    serving-optimisation tool: nobody serves a fleet or trains on them)."""
+    return list(cap.server_profiles())
+
+
 def _rounded_peak(peak_rps: float) -> float:
     """A peak as the serving estimator shows it: to the nearest 10 requests per second, at least 1."""
     return round(peak_rps, -1) or 1.0
 
 
-def _kept_number(kept, name: str) -> float | None:
-    """A number from a tool's kept inputs (as its box showed it), or ``None``."""
-    if kept is None or name not in kept.values:
-        return None
-    try:
-        return parse_number(kept.values[name], name)
-    except ValueError:
-        return None
-
-
 def _traffic_of(kept):
     """The traffic of step 1's kept inputs, or ``None`` when there are none or they do not compute."""
-    users, actions = _kept_number(kept, "users"), _kept_number(kept, "actions")
-    peak, reads = _kept_number(kept, "peak"), _kept_number(kept, "read_share")
+    users, actions = kept_number(kept, "users"), kept_number(kept, "actions")
+    peak, reads = kept_number(kept, "peak"), kept_number(kept, "read_share")
     try:
         return cap.traffic(users, actions, peak if peak is not None else 2.0, reads if reads is not None else 0.9)
     except (ValueError, TypeError):
@@ -184,8 +180,7 @@ class ServingEstimator(_Estimator):
                  model_gb: float = 2.0, cache_gb: float = 1.0, question=None,
                  traffic: TrafficStorageEstimator | None = None):
         super().__init__(question=question)
-        profiles = cap.load_hardware()
-        names = list(profiles["name"])
+        names = _server_hardware()
         self.peak = _number(peak_rps, "Peak requests / s")
         self.hardware = W.Dropdown(options=names, value=hardware if hardware in names else names[0],
                                    description="Hardware", **_NUMBER)
@@ -338,14 +333,14 @@ class RolloutPlanner(_Estimator):
 
     def use_question(self, question) -> None:
         """Take a question's daily users (the other inputs stay), or step 1's, once the participant set them."""
-        users = _kept_number(self.page_inputs("traffic"), "users")
+        users = kept_number(self.page_inputs("traffic"), "users")
         self.daily_users.value = users if users is not None and users > 0 else question.daily_active_users
 
     def restore_inputs(self, saved) -> None:
         """This step's own inputs, except daily users older than step 1's latest (the newest number wins)."""
         super().restore_inputs(saved)
         kept = self.page_inputs("traffic")
-        users = _kept_number(kept, "users")
+        users = kept_number(kept, "users")
         if users is not None and users > 0 and kept.updated_at > saved.updated_at:
             self.daily_users.value = users
 
@@ -380,7 +375,7 @@ class TrainingEstimator(_Estimator):
                  n_devices: float = 8, mfu: float = 0.4, entities: float = 100e6, dimension: float = 64,
                  bytes_per_value: float = 4, optimizer_states: float = 2):
         super().__init__()
-        names = list(cap.load_hardware()["name"])
+        names = _server_hardware()
         gpus = [n for n in names if n.startswith("NVIDIA")] or names
         self.parameters = _number(parameters, "Model parameters")
         self.tokens = _number(tokens, "Training tokens / samples")
