@@ -32,3 +32,22 @@ def test_outside_a_kernel_every_change_redraws_at_once():
     redraw()
     redraw()
     assert calls == [1, 1] and controls.kernel_loop() is None
+
+
+def test_flush_runs_a_pending_redraw_now_and_only_once(monkeypatch):
+    calls = []
+
+    async def scenario():
+        monkeypatch.setattr(controls, "kernel_loop", asyncio.get_running_loop)
+        redraw = controls.Coalesced(lambda: calls.append("drawn"), delay=0.05)
+        redraw.flush()                 # nothing pending: nothing runs
+        assert calls == []
+        redraw()
+        redraw.flush()                 # the question arrived: drawn before the cell ends
+        assert calls == ["drawn"]
+        await asyncio.sleep(0.1)       # and the cancelled timer does not draw it again
+
+    worker = threading.Thread(target=lambda: asyncio.run(scenario()))
+    worker.start()
+    worker.join(10)
+    assert calls == ["drawn"]

@@ -156,6 +156,7 @@ class ToolView(W.VBox):
             saved = self.page_inputs(self.inputs_name) if self.inputs_name else None
             if saved is not None:
                 self.restore_inputs(saved)
+        self._redraw.flush()   # the question's numbers are shown when the cell that brought it ends
 
     def use_question(self, question: Question) -> None:
         """Prefill from ``question``; tools that depend on no question keep this no-op."""

@@ -49,6 +49,13 @@ class Coalesced:
         if self._handle is None:
             self._handle = loop.call_later(self.delay, self._run)
 
+    def flush(self) -> None:
+        """Run a pending call now (nothing when none is pending): for a change that arrives once, such as the
+        page's question, whose result should be there when the cell that caused it ends."""
+        if self._handle is not None:
+            self._handle.cancel()
+            self._run()
+
     def _run(self):
         self._handle = None
         self.fn()
