@@ -79,6 +79,25 @@ def test_papermill_runs_a_step_with_parameters_and_the_answer_is_stored(tmp_path
     assert len(injected) == 1
 
 
+@pytest.mark.parametrize("prefix, step, shown", [
+    ("05-", 5, ["mlsd-compression-explorer", "mlsd-drift-monitor", "int8 ONNX"]),
+    ("06-", 6, ["mlsd-retraining-explorer", "mlsd-scale-explorer", "Today's scale: 250M daily users", "importance-weighted"]),
+])
+def test_papermill_runs_steps_5_and_6_with_their_new_tools_on_the_question(tmp_path, workbook_home, prefix, step,
+                                                                          shown):
+    notebook = next(p for p in NOTEBOOKS if p.name.startswith(prefix))
+    subprocess.run([sys.executable, "-m", "papermill", str(notebook), str(tmp_path / notebook.name), "-k", "python3",
+                    "-p", "question_id", "spotify-recommendations", "-p", "participant", "Papermill Tester",
+                    "-p", "answer", "Watch PSI of the score.", "--cwd", str(notebook.parent)],
+                   check=True, capture_output=True)
+    attempt = AnswerStore(workbook_home).attempt("Papermill Tester", "spotify-recommendations", step)
+    assert attempt is not None and attempt.text == "Watch PSI of the score."
+    widget_state = json.dumps(json.loads((tmp_path / notebook.name).read_text())["metadata"]["widgets"])
+    for text in shown:
+        assert text in widget_state
+    assert "Traceback" not in widget_state
+
+
 def test_papermill_without_an_answer_opens_the_attempt_row(tmp_path, workbook_home):
     step = next(p for p in NOTEBOOKS if p.name.startswith("01-"))
     subprocess.run([sys.executable, "-m", "papermill", str(step), str(tmp_path / step.name), "-k", "python3",

@@ -190,6 +190,25 @@ def test_the_candidate_format_shows_the_candidate_live_to_interviewers_only(open
     assert "Bo" == StudyGroups(dash.groups.store).get(dash.code).candidate
 
 
+def test_steps_4_5_and_6_offer_their_new_tools_in_a_group_and_they_follow_the_question(open_page, clock):
+    dash = _create(open_page, steps=(4, 5, 6), question="spotify-recommendations")
+    ada = _join(open_page, dash.code, "Ada")
+    expected = {4: "RobustnessExplorer", 5: "DriftMonitor", 6: "ScaleExplorer"}
+    dash.start.click()
+    for step, name in expected.items():
+        if step > 4:
+            dash.next.click()
+        ada.refresh()
+        section = ada.sections[step]
+        section.tools_button.value = True
+        tools = [t for t in section.tools.children if hasattr(t, "question")]
+        assert name in [type(t).__name__ for t in tools]
+        assert all(t.question.id == "spotify-recommendations" for t in tools)
+        assert all(t.message.value == "" for t in tools), [t.message.value for t in tools]
+    scale = next(t for t in ada.sections[6].tools.children if type(t).__name__ == "ScaleExplorer")
+    assert "250M daily users" in scale.about.value   # sized from Spotify's users
+
+
 def test_next_step_reaches_every_member_page_without_a_reload(open_page, clock):
     dash = _create(open_page, steps=(1, 2))
     ada = _join(open_page, dash.code, "Ada")

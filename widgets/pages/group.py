@@ -97,12 +97,20 @@ def _step_tools(step: int) -> list:
         from widgets.views.calibration import CalibrationExplorer
         from widgets.views.fairness import FairnessExplorer
         from widgets.views.ranking import ListExplorer
+        from widgets.views.robustness import RobustnessExplorer
         from widgets.views.threshold import ThresholdExplorer
-        return [ListExplorer(), ThresholdExplorer(), CalibrationExplorer(), FairnessExplorer()]
+        return [ListExplorer(), ThresholdExplorer(), CalibrationExplorer(), FairnessExplorer(), RobustnessExplorer()]
     if step == 5:
         from widgets.views.capacity import LatencyBudgetEstimator, RolloutPlanner, ServingEstimator
+        from widgets.views.compression import CompressionExplorer
+        from widgets.views.drift import DriftMonitor
         serving = ServingEstimator()
-        return [serving, LatencyBudgetEstimator(), RolloutPlanner(serving=serving)]
+        return [serving, LatencyBudgetEstimator(), CompressionExplorer(), RolloutPlanner(serving=serving),
+                DriftMonitor()]
+    if step == 6:
+        from widgets.views.retraining import RetrainingExplorer
+        from widgets.views.scaling import ScaleExplorer
+        return [RetrainingExplorer(), ScaleExplorer()]
     return []
 
 
