@@ -110,19 +110,36 @@ MODES = {
 }
 
 
+#: The last tool of each app, by the notebook's name prefix: the page has "responded" once this shows its
+#: result (a tool's chart or numbers are filled by its first update, so visible means computed).
+LAST_TOOL = {
+    "00-": ".mlsd-start-page a.mlsd-step-link",
+    "01-": ".mlsd-traffic-estimator img",
+    "02-": ".mlsd-features-explorer img",
+    "03-": ".mlsd-architecture-diagram img",
+    "04-": ".mlsd-robustness-explorer img",
+    "05-": ".mlsd-drift-monitor img",
+    "06-": ".mlsd-scale-explorer img",
+    "capacity-calculator": ".mlsd-rollout-planner .mlsd-users-per-arm",
+    "study-group": ".mlsd-group-setup button",
+}
+
+
 def discover_apps() -> list[App]:
-    """The empty notebook, then every notebook of ``notebooks/`` with the selector of its main widget."""
+    """The empty notebook, then every notebook of ``notebooks/`` with the selectors of its main widget and of
+    its last tool."""
     apps = [App("empty notebook", EMPTY, "div.widget-label")]
     for path in sorted(NOTEBOOKS.glob("*.ipynb")):
         name = path.name
+        last = next((selector for prefix, selector in LAST_TOOL.items() if name.startswith(prefix)), None)
         if name.startswith("00-"):
-            apps.append(App(path.stem, name, ".mlsd-start-page", shows_context=True))
+            apps.append(App(path.stem, name, ".mlsd-start-page", last, shows_context=True))
         elif re.match(r"0[1-9]-", name):
-            last = ".mlsd-fairness-explorer img" if name.startswith("04-") else None
             apps.append(App(path.stem, name, ".mlsd-clock", last, shows_context=True))
         elif name == "capacity-calculator.ipynb":
-            apps.append(App(path.stem, name, ".mlsd-traffic-estimator img",
-                            ".mlsd-rollout-planner .mlsd-users-per-arm"))
+            apps.append(App(path.stem, name, ".mlsd-traffic-estimator img", last))
+        elif name == "study-group.ipynb":
+            apps.append(App(path.stem, name, ".mlsd-group-setup", last))
         else:
             print(f"(no main-widget selector known for {name}: not measured)")
     return apps

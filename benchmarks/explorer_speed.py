@@ -5,8 +5,10 @@ Run: .venv/bin/python benchmarks/explorer_speed.py [--quick]
 Each explorer is built once (its models fitted and cached), then a control is moved through a
 sweep of values; every move runs the explorer's full update (compute + redraw + PNG encode), the
 same code a slider event runs in the Voila kernel. Prints the median and 90th percentile per
-explorer against the 50 ms target, and, for the ranker view, the in-place update (moved artists
-redrawn on a cached background) next to a clear-and-replot of the same figure, in the same run.
+explorer against the 50 ms target (for issue 15's tools, a control that refits nothing), the time each of those
+tools takes to build, and, for a control that refits, its first visit against a second, cached one; and, for the
+ranker view, the in-place update (moved artists redrawn on a cached background) next to a clear-and-replot of the
+same figure, in the same run.
 """
 
 from __future__ import annotations
@@ -33,11 +35,29 @@ def main() -> int:
 
     from widgets.views._figures import png
     from widgets.views.calibration import CalibrationExplorer
+    from widgets.views.compression import CompressionExplorer
+    from widgets.views.drift import DriftMonitor
     from widgets.views.fairness import FairnessExplorer
     from widgets.views.ranking import ListExplorer, RankerExplorer
+    from widgets.views.retraining import RetrainingExplorer
+    from widgets.views.robustness import RobustnessExplorer
+    from widgets.views.scaling import ScaleExplorer
     from widgets.views.threshold import ThresholdExplorer
 
+    builds = {}
+
+    def built(name, make):
+        t = time.perf_counter()
+        widget = make()
+        builds[name] = time.perf_counter() - t
+        return widget
+
     t0 = time.perf_counter()
+    robustness = built("robustness", RobustnessExplorer)
+    drift = built("drift monitor", DriftMonitor)
+    compression = built("serving optimisation", CompressionExplorer)
+    retraining = built("retraining", RetrainingExplorer)
+    scale = built("ten times the scale", ScaleExplorer)
     explorers = {
         "precision@k vs ndcg@k (k slider)": (lambda w: w.k, ListExplorer(), [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]),
         "rankers (k slider)": (lambda w: w.k, RankerExplorer(), list(range(1, 51, 2))),
@@ -45,8 +65,16 @@ def main() -> int:
                                          [round(0.05 * i, 2) for i in range(1, 20)]),
         "calibration (bins slider)": (lambda w: w.n_bins, CalibrationExplorer(), list(range(2, 31, 2))),
         "fairness (threshold slider)": (lambda w: w.shared, FairnessExplorer(), [round(0.05 * i, 2) for i in range(1, 20)]),
+        # issue 15's tools: a control that refits nothing (what is refitted is cached, measured below)
+        "robustness (strength slider)": (lambda w: w.strength, robustness, [round(0.1 * i, 1) for i in range(21)]),
+        "drift (PSI threshold slider)": (lambda w: w.psi_threshold, drift, [round(0.05 * i, 2) for i in range(1, 21)]),
+        "drift (label delay slider)": (lambda w: w.label_delay, drift, list(range(0, 61, 4))),
+        "serving optimisation (device)": (lambda w: w.device, compression, [v for _, v in compression.device.options]),
+        "retraining (floor slider)": (lambda w: w.floor, retraining, [round(0.6 + 0.01 * i, 2) for i in range(21)]),
+        "ten times (factor slider)": (lambda w: w.factor, scale, [1, 2, 3, 5, 7, 10, 15, 20, 30, 50, 70, 100]),
     }
-    print(f"built the five explorers (models fitted, data loaded) in {time.perf_counter() - t0:.1f} s\n")
+    print(f"built the explorers (models fitted, data loaded) in {time.perf_counter() - t0:.1f} s; "
+          f"issue 15's tools each: " + ", ".join(f"{name} {s:.1f} s" for name, s in builds.items()) + "\n")
     print(f"{'explorer update':38s} {'median':>9s} {'p90':>9s}  target 50 ms")
     worst = 0.0
     for name, (control_of, widget, values) in explorers.items():
@@ -93,6 +121,23 @@ def main() -> int:
     print(f"\nranker figure: in place {results['update artists in place'] * 1000:.1f} ms, clear and replot "
           f"{results['clear and replot'] * 1000:.1f} ms: ratio {ratio:.2f}x")
     print(f"slowest explorer median: {worst:.1f} ms")
+
+    # a control whose move refits or re-measures: the first visit computes, a second visit is cached
+    refits = {
+        "robustness: data -> review text (fits the text model)": (robustness.data, "review text (text)",
+                                                                  "loan default (tabular)"),
+        "drift: a new drift start day (a new stream)": (drift.start_day, 120, 180),
+        "serving optimisation: a new student size (fits, converts, times)": (compression.hidden, 32, 16),
+        "retraining: a new period (simulates the year)": (retraining.every_days, 30, 14),
+        "ten times: grow the items": (scale.grow, "items", "users"),
+    }
+    print(f"\n{'control that refits':64s} {'first visit':>12s} {'back':>9s} {'seen again':>11s}")
+    for name, (control, new, old) in refits.items():
+        first = timed_moves(control, [new])[0]
+        back = timed_moves(control, [old])[0]
+        again = timed_moves(control, [new])[0]
+        control.value = old
+        print(f"{name:64s} {first * 1000:9.0f} ms {back * 1000:6.0f} ms {again * 1000:8.0f} ms")
     return 0
 
 

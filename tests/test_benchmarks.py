@@ -11,7 +11,8 @@ BENCHMARKS = pathlib.Path(__file__).resolve().parents[1] / "benchmarks"
 
 @pytest.mark.parametrize("script, expected", [
     ("metrics_speed.py", ["1. Ranking", "2. A change of k alone reuses the sort", "3. Calibration", "bins identical"]),
-    ("explorer_speed.py", ["explorer update", "calibration (bins slider)", "clear and replot"]),
+    ("explorer_speed.py", ["explorer update", "calibration (bins slider)", "clear and replot",
+                           "drift (PSI threshold slider)", "control that refits"]),
     ("model_choice_latency.py", ["worst ratio between two measurements", "logistic regression", "old method"]),
     # without the browser part (minutes of page loads): the import times and each notebook's kernel profile
     ("app_load.py --skip-browser", ["import widgets", "target 0.6 s", "4. Where each notebook's time goes",
