@@ -12,8 +12,6 @@ from functools import lru_cache
 
 import ipywidgets as W
 import numpy as np
-from matplotlib.patches import FancyArrowPatch, FancyBboxPatch, Rectangle
-from matplotlib.path import Path
 
 from widgets.practice.data import DataFileError
 from widgets.tools import architectures as A
@@ -35,6 +33,8 @@ _NO_BOX = ""
 
 def draw_diagram(arch: A.Architecture, highlight: str | None = None):
     """The diagram as a matplotlib figure (no pyplot): boxes in their layout, arrows with labels."""
+    from matplotlib.patches import FancyBboxPatch, Rectangle
+
     lay = A.layout(arch)
     (x0, x1), (y0, y1) = lay.xlim, lay.ylim
     fig, (ax,) = new_figure((x1 - x0) * INCHES_PER_UNIT, (y1 - y0) * INCHES_PER_UNIT)
@@ -118,6 +118,8 @@ def _free_spot(curve, size, placed: list) -> tuple[float, float]:
 
 def _forward_arrow(lay: A.Layout, e: A.Edge, patches: dict):
     """The arrow between two boxes and its curve as a function of t in [0, 1]."""
+    from matplotlib.patches import FancyArrowPatch
+
     a, b = lay.placement(e.source), lay.placement(e.target)
     rad = 0.0
     if a.mode == b.mode and a.y == b.y and b.layer - a.layer > 1:
@@ -144,6 +146,9 @@ def _forward_arrow(lay: A.Layout, e: A.Edge, patches: dict):
 def _feedback_arrow(lay: A.Layout, e: A.Edge, k: int):
     """A feedback edge routed around the rows: out of the source's right side, along the bottom,
     up the left side of the target and into it."""
+    from matplotlib.patches import FancyArrowPatch
+    from matplotlib.path import Path
+
     a, b = lay.placement(e.source), lay.placement(e.target)
     w = lay.box_width
     bottom = lay.offline_band[0] - 0.3 - 0.25 * k

@@ -7,7 +7,6 @@ from __future__ import annotations
 import math
 
 import ipywidgets as W
-from matplotlib.patches import Rectangle
 
 from widgets.tools.model_choice import (
     BATCH_SIZE,
@@ -88,6 +87,8 @@ class ModelChoiceExplorer(ToolView):
                ylabel="accuracy on held-out digits")
         ax.set_title("quality against latency: the shaded corner meets both", fontsize=10)
         ax.grid(True, which="major", color=LIGHT_GREY, lw=0.6)
+        from matplotlib.patches import Rectangle
+
         self._region = ax.add_patch(Rectangle((self._xlim[0], 0), 0, 0, color=CHOSEN, alpha=0.10, lw=0))
         self._budget_line = ax.axvline(1.0, color=DARK_GREY, ls="--", lw=1.2)
         self._quality_line = ax.axhline(0.95, color=DARK_GREY, ls=":", lw=1.2)
